@@ -1,0 +1,52 @@
+import readline from 'node:readline/promises';
+import { createEngine, type Engine } from '../engine/engine.js';
+import { BbiaError, ExitCode } from '../engine/errors.js';
+import { createPaths } from '../engine/paths.js';
+import { loadSettings } from '../engine/settings/store.js';
+import { detectLang, isYes, translator, type MessageKey, type Translate } from './i18n.js';
+import { processOutput, type Output } from './output.js';
+
+/** Everything a command needs: the engine, output, language and the terminal. */
+export interface CliContext {
+  /** The engine on this user's paths and settings. */
+  engine: Engine;
+  /** Output streams. */
+  io: Output;
+  /** Translator. */
+  t: Translate;
+  /** Asks a yes/no question on the terminal; false when the answer is not yes. */
+  ask(question: string): Promise<boolean>;
+  /** True when stdin is a terminal that can answer a confirmation. */
+  interactive: boolean;
+}
+
+/** Builds the context from the real process (HOME, locale, terminal). */
+export function createContext(): CliContext {
+  const io = processOutput();
+  const t = translator(detectLang());
+  const paths = createPaths();
+  const loaded = loadSettings(paths);
+  if (loaded.problem) io.err(t('warning', { text: loaded.problem }));
+  const engine = createEngine({ paths, settings: loaded.settings });
+  return {
+    engine,
+    io,
+    t,
+    interactive: process.stdin.isTTY === true,
+    async ask(question) {
+      const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return isYes(await rl.question(question));
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}
+
+/** The contract's confirmation rule: --force skips it; a terminal is asked; no terminal refuses (exit 2). */
+export async function confirmOrRefuse(ctx: CliContext, force: boolean, key: MessageKey, n: number): Promise<void> {
+  if (force) return;
+  if (!ctx.interactive) throw new BbiaError(ctx.t('needForce'), ctx.t('needForceHint'), ExitCode.usage);
+  if (!(await ctx.ask(ctx.t(key, { n })))) throw new BbiaError(ctx.t('cancelled'), '', ExitCode.usage);
+}

@@ -1,0 +1,68 @@
+import type { StatusReport } from '../engine/engine.js';
+import type { BbiaProcess } from '../engine/scan.js';
+import type { Translate } from './i18n.js';
+
+/** A short age: `42s`, `5m12s`, `2h03m`, `3d04h`. */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return `${Math.floor(s / 86400)}d${String(Math.floor((s % 86400) / 3600)).padStart(2, '0')}h`;
+}
+
+/** Megabytes with one decimal, as the seed's screen shows RAM. */
+export function formatMB(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1);
+}
+
+/** One process as two lines: the figures, then the command below. */
+export function formatProcess(p: BbiaProcess, t: Translate, now: number): string {
+  const line = t('procLine', {
+    kind: p.kind.padEnd(9),
+    pid: p.pid,
+    cpu: p.cpu.toFixed(1),
+    mem: formatMB(p.memRss),
+    age: formatAge(now - p.startedAt),
+    locked: p.locked ? t('lockedTag') : '',
+  });
+  return `${line}\n      ${p.command}`;
+}
+
+/** The lock line of the status screen. */
+export function formatLockLine(report: StatusReport, t: Translate, now: number, lockFile: string): string {
+  const i = report.instance;
+  if (i) {
+    const vars = { sup: i.supervisorPid, pid: i.pid, mode: i.mode, age: formatAge(now - Date.parse(i.startedAt)) };
+    return t(i.state === 'running' ? 'lockHeld' : 'lockOrphaned', vars);
+  }
+  return report.locked ? t('lockStale', { file: lockFile }) : t('lockFree');
+}
+
+/** The whole status screen, as the seed's tool printed it. */
+export function formatStatus(report: StatusReport, t: Translate, now: number, lockFile: string): string {
+  const lines = [formatLockLine(report, t, now, lockFile)];
+  if (report.processes.length === 0) lines.push(t('none'));
+  else {
+    lines.push(t('processes', { n: report.processes.length }));
+    for (const p of report.processes) lines.push(formatProcess(p, t, now));
+  }
+  return lines.join('\n');
+}
+
+/** The contract's `status --json` document. */
+export function statusJson(report: StatusReport): unknown {
+  return {
+    instance: report.instance,
+    processes: report.processes.map((p) => ({
+      pid: p.pid,
+      ppid: p.ppid,
+      kind: p.kind,
+      locked: p.locked,
+      cpu: p.cpu,
+      memRss: p.memRss,
+      startedAt: new Date(p.startedAt).toISOString(),
+      command: p.command,
+    })),
+  };
+}

@@ -1,0 +1,89 @@
+/** The languages of the command line. */
+export type Lang = 'en' | 'fr';
+
+/** French when the locale says so (LC_ALL, then LC_MESSAGES, then LANG), else English. */
+export function detectLang(env: NodeJS.ProcessEnv = process.env): Lang {
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^fr\b|^fr_/i.test(locale) ? 'fr' : 'en';
+}
+
+const en = {
+  lockHeld: 'Lock: held by supervisor PID {sup}, robot PID {pid} ({mode}), up {age}',
+  lockOrphaned: 'Lock: ORPHANED, robot PID {pid} ({mode}) runs but its supervisor PID {sup} is gone (stop it: bbia-safe stop)',
+  lockStale: 'Lock: {file} exists but no live instance holds it (a start in progress, or stale)',
+  lockFree: 'Lock: free, no instance running',
+  processes: 'BBIA processes: {n}',
+  none: 'No BBIA process running.',
+  procLine: '  {kind} PID {pid}: {cpu}% CPU, {mem}MB RAM, up {age}{locked}',
+  lockedTag: ' [instance]',
+  warning: 'Warning: {text}',
+  error: 'Error: {text}',
+  next: '  -> {text}',
+  confirm: 'Stop {n} process(es)? [y/N] ',
+  confirmKill: 'SIGKILL {n} process(es)? This is the last resort. [y/N] ',
+  needForce: 'confirmation required but there is no terminal to ask on',
+  needForceHint: 'run it again with --force to proceed without asking',
+  cancelled: 'Cancelled: nothing was stopped.',
+  willStop: 'Will stop the {state} instance (SIGTERM, SIGKILL after {timeout} s):',
+  willKill: 'Will SIGKILL every BBIA process of this user:',
+  noInstance: 'No BBIA instance is running.',
+  handRobot: 'A robot not started by bbia-safe runs: PID {pid}; stop it with: bbia-safe kill-all',
+  removedStale: 'Removed stale lock files: {files}',
+  stopped: 'Stopped {n} process(es) in {ms} ms ({killed} needed SIGKILL, {escaped} had left the group). Lock files removed.',
+  survivors: 'Still running after the stop: {list}',
+  killed: 'Killed {n} process(es).',
+  started: 'Robot started: PID {pid} ({mode}) in {dir}\nSupervisor PID {sup} holds the lock; log: {log}',
+  foreground: 'Ctrl+C (or closing this terminal) stops it and everything it started.',
+  stopping: 'Received {signal}: stopping the robot and its whole tree...',
+  exited: 'The robot exited on its own ({how}). Last lines of its log:',
+  endStopped: 'Stopped ({n} process(es), {ms} ms); lock files removed.',
+};
+
+const fr: typeof en = {
+  lockHeld: 'Verrou : tenu par le superviseur PID {sup}, robot PID {pid} ({mode}), depuis {age}',
+  lockOrphaned: 'Verrou : ORPHELIN, le robot PID {pid} ({mode}) tourne mais son superviseur PID {sup} a disparu (arrêt : bbia-safe stop)',
+  lockStale: 'Verrou : {file} existe mais aucune instance vivante ne le tient (démarrage en cours, ou périmé)',
+  lockFree: 'Verrou : libre, aucune instance en cours',
+  processes: 'Processus BBIA : {n}',
+  none: 'Aucun processus BBIA en cours.',
+  procLine: '  {kind} PID {pid}: {cpu}% CPU, {mem}MB RAM, depuis {age}{locked}',
+  lockedTag: ' [instance]',
+  warning: 'Attention : {text}',
+  error: 'Erreur : {text}',
+  next: '  -> {text}',
+  confirm: 'Arrêter {n} processus ? [o/N] ',
+  confirmKill: 'SIGKILL à {n} processus ? C\'est le dernier recours. [o/N] ',
+  needForce: 'une confirmation est nécessaire mais aucun terminal ne permet de la demander',
+  needForceHint: 'relancez avec --force pour continuer sans confirmation',
+  cancelled: 'Annulé : rien n\'a été arrêté.',
+  willStop: 'Arrêt de l\'instance ({state}) (SIGTERM, puis SIGKILL après {timeout} s) :',
+  willKill: 'SIGKILL à chaque processus BBIA de cet utilisateur :',
+  noInstance: 'Aucune instance BBIA en cours.',
+  handRobot: 'Un robot non lancé par bbia-safe tourne : PID {pid} ; pour l\'arrêter : bbia-safe kill-all',
+  removedStale: 'Fichiers de verrou périmés supprimés : {files}',
+  stopped: '{n} processus arrêté(s) en {ms} ms ({killed} par SIGKILL, {escaped} sortis du groupe). Fichiers de verrou supprimés.',
+  survivors: 'Toujours en vie après l\'arrêt : {list}',
+  killed: '{n} processus tué(s).',
+  started: 'Robot lancé : PID {pid} ({mode}) dans {dir}\nLe superviseur PID {sup} tient le verrou ; journal : {log}',
+  foreground: 'Ctrl+C (ou fermer ce terminal) l\'arrête, avec tout ce qu\'il a lancé.',
+  stopping: '{signal} reçu : arrêt du robot et de tout son arbre...',
+  exited: 'Le robot s\'est arrêté de lui-même ({how}). Dernières lignes de son journal :',
+  endStopped: 'Arrêté ({n} processus, {ms} ms) ; fichiers de verrou supprimés.',
+};
+
+/** A message key. */
+export type MessageKey = keyof typeof en;
+
+/** A translator bound to one language. */
+export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+
+/** Returns the translator of a language; `{name}` placeholders are filled from `vars`. */
+export function translator(lang: Lang): Translate {
+  const table = lang === 'fr' ? fr : en;
+  return (key, vars = {}) => table[key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+}
+
+/** True when the answer means yes in either language. */
+export function isYes(answer: string): boolean {
+  return /^(y|yes|o|oui)$/i.test(answer.trim());
+}

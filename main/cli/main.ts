@@ -1,0 +1,76 @@
+import { BbiaError, ExitCode } from '../engine/errors.js';
+import { packageVersion } from '../engine/package-info.js';
+import { parseArgs, type CommandSpec } from './args.js';
+import { configSpec, config } from './commands/config.js';
+import { killAll, killAllSpec } from './commands/kill-all.js';
+import { start, startSpec } from './commands/start.js';
+import { status, statusSpec } from './commands/status.js';
+import { stop, stopSpec } from './commands/stop.js';
+import { superviseDetached } from './commands/supervise.js';
+import { createContext, type CliContext } from './context.js';
+import { detectLang, translator } from './i18n.js';
+import { processOutput, reportError } from './output.js';
+
+const HELP = `bbia-safe: one safe BBIA robot simulation at a time
+
+Usage:
+  bbia-safe status [--json]                     the instance and every BBIA process (CPU, RAM, age)
+  bbia-safe start [MODE] [--project DIR] [--duration S] [--detach]
+                                                MODE: graphical (default), headless, test
+  bbia-safe stop [--force] [--timeout S]        stop the instance's whole process tree
+  bbia-safe kill-all [--force]                  last resort: SIGKILL every BBIA process of this user
+  bbia-safe config [path | get [KEY] | set KEY VALUE]   the settings shared with the menu-bar app
+
+Exit codes: 0 done, 1 failed, 2 usage or confirmation missing, 3 refused (an instance already runs).`;
+
+const SPECS: Record<string, CommandSpec> = { status: statusSpec, start: startSpec, stop: stopSpec, 'kill-all': killAllSpec, config: configSpec };
+
+async function dispatch(ctx: CliContext, command: string, rest: string[]): Promise<number> {
+  const spec = SPECS[command]!;
+  const { options, positional } = parseArgs(rest, spec);
+  switch (command) {
+    case 'status':
+      return status(ctx, options as { json?: boolean });
+    case 'start':
+      return start(ctx, positional, options as { project?: string; duration?: number; detach?: boolean });
+    case 'stop':
+      return stop(ctx, options as { force?: boolean; timeout?: number });
+    case 'kill-all':
+      return killAll(ctx, options as { force?: boolean });
+    default:
+      return config(ctx, positional);
+  }
+}
+
+/** Runs the command line on `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const io = processOutput();
+  const t = translator(detectLang());
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      io.out(HELP);
+      return command === undefined ? ExitCode.usage : 0;
+    }
+    if (command === '--version' || command === '-V') {
+      io.out(packageVersion());
+      return 0;
+    }
+    if (command === '__supervise') return await superviseDetached(createContext(), rest[0]);
+    if (!Object.hasOwn(SPECS, command)) {
+      throw new BbiaError(`unknown command '${command}'`, 'run bbia-safe --help for the list of commands', ExitCode.usage);
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.out(`usage: ${SPECS[command]!.usage}`);
+      return 0;
+    }
+    return await dispatch(createContext(), command, rest);
+  } catch (error) {
+    return reportError(error, io, t);
+  }
+}
+
+/** Entry point: runs and exits with the command's code once output is flushed. */
+export async function run(): Promise<void> {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,192 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { inspectInstance, type InstanceInspection } from './instance.js';
+import { isProjectDir } from './launch.js';
+import { removeDeadLock } from './lock.js';
+import { createPaths, type Paths } from './paths.js';
+import { removePidfileIf } from './pidfile.js';
+import { createProcSource } from './proc/source.js';
+import type { ProcEntry, ProcSource } from './proc/types.js';
+import { Scanner, type BbiaProcess, type ScanResult } from './scan.js';
+import { DEFAULT_SETTINGS, type Settings } from './settings/schema.js';
+import { startSupervision, type SuperviseOptions, type Supervision } from './supervisor.js';
+import { signalIdentity, stopTree, type StopReport } from './stop-tree.js';
+import { waitFor } from './wait.js';
+
+/** The instance as the contract's `status --json` shows it. */
+export interface InstanceView {
+  /** Robot PID. */
+  pid: number;
+  /** `running`, or `orphaned` when its supervisor is gone. */
+  state: 'running' | 'orphaned';
+  /** Mode it was started in. */
+  mode: string;
+  /** Robot start time, ISO 8601. */
+  startedAt: string;
+  /** Supervisor PID. */
+  supervisorPid: number;
+  /** The command. */
+  command: string;
+}
+
+/** A status snapshot: the instance, every BBIA process, and what the user should know. */
+export interface StatusReport {
+  /** The instance, or null when nothing is locked or recorded. */
+  instance: InstanceView | null;
+  /** Every BBIA process of this user, robot first. */
+  processes: BbiaProcess[];
+  /** True when the lock directory exists. */
+  locked: boolean;
+  /** Untrusted files, reused PIDs, unusable settings. */
+  warnings: string[];
+}
+
+/** What a stop will touch, listed before asking. */
+export interface StopPlan {
+  /** The inspection it was planned from. */
+  inspection: InstanceInspection;
+  /** The processes that will be stopped (the instance's tree). */
+  targets: BbiaProcess[];
+}
+
+/** Options of {@link createEngine}; everything defaults to this machine's. */
+export interface EngineOptions {
+  /** State paths (defaults to the real home's). */
+  paths?: Paths;
+  /** Settings in force. */
+  settings?: Settings;
+  /** Process reader. */
+  source?: ProcSource;
+  /** Extra warnings to report with every status (e.g. unusable settings). */
+  warnings?: string[];
+  /** The current folder, a project root when it holds the robot script. */
+  cwd?: string;
+}
+
+/** The Electron-free core shared by the CLI and the app. */
+export type Engine = ReturnType<typeof createEngine>;
+
+/** Builds the engine on injected paths, settings and process source, as fiddle-core's runner does. */
+export function createEngine(options: EngineOptions = {}) {
+  const paths = options.paths ?? createPaths();
+  const settings = options.settings ?? structuredClone(DEFAULT_SETTINGS);
+  const source = options.source ?? createProcSource();
+  const scanner = new Scanner(source);
+  const cwd = options.cwd ?? process.cwd();
+
+  const projectRoots = (inspection?: InstanceInspection): string[] => {
+    const roots = new Set<string>();
+    if (settings.projectDir) roots.add(settings.projectDir);
+    if (inspection?.live) roots.add(inspection.live.record.cwd);
+    if (isProjectDir(cwd)) roots.add(cwd);
+    return [...roots];
+  };
+
+  const scanNow = (inspection: InstanceInspection): ScanResult =>
+    scanner.scan({
+      projectRoots: projectRoots(inspection),
+      extraRules: settings.extraRules,
+      instance: inspection.live?.robot,
+      exclude: new Set([process.pid]),
+    });
+
+  const view = (inspection: InstanceInspection): InstanceView | null => {
+    const live = inspection.live;
+    if (!live) return null;
+    return {
+      pid: live.record.pid,
+      state: live.state,
+      mode: live.record.mode,
+      startedAt: live.record.startedAt,
+      supervisorPid: live.record.supervisorPid,
+      command: live.record.command,
+    };
+  };
+
+  return {
+    paths,
+    settings,
+    source,
+    scanner,
+
+    /** One scan with the lock files checked: CPU % is over the interval since the previous call. */
+    snapshot(): StatusReport & { scan: ScanResult; inspection: InstanceInspection } {
+      const inspection = inspectInstance(paths, source);
+      const scan = scanNow(inspection);
+      return {
+        instance: view(inspection),
+        processes: scan.bbia,
+        locked: inspection.locked,
+        warnings: [...(options.warnings ?? []), ...inspection.warnings],
+        scan,
+        inspection,
+      };
+    },
+
+    /** Two scans `intervalMs` apart, so every CPU figure is measured over an interval. */
+    async status(intervalMs = 250): Promise<StatusReport> {
+      this.snapshot();
+      await delay(intervalMs);
+      const { scan: _scan, inspection: _inspection, ...report } = this.snapshot();
+      return report;
+    },
+
+    /** Starts and supervises the robot in this process. */
+    supervise(opts: Omit<SuperviseOptions, 'python' | 'stopTimeoutMs' | 'pollMs'> & Partial<SuperviseOptions>): Promise<Supervision> {
+      return startSupervision(
+        { paths, source, scanner, projectRoots: [...projectRoots(), opts.projectDir] },
+        { python: settings.python, stopTimeoutMs: settings.stopTimeout * 1000, pollMs: Math.min(settings.pollInterval, 1000), ...opts },
+      );
+    },
+
+    /** What `stop` would stop now. */
+    planStop(): StopPlan {
+      const snap = this.snapshot();
+      return { inspection: snap.inspection, targets: snap.processes.filter((p) => p.locked) };
+    },
+
+    /** Stops the instance's whole tree and removes the lock files once its supervisor is gone. */
+    async stop(plan: StopPlan, timeoutMs: number): Promise<StopReport | undefined> {
+      const live = plan.inspection.live;
+      let report: StopReport | undefined;
+      if (live) {
+        report = await stopTree(source, live.robot, { timeoutMs });
+        const supervisor = live.supervisor;
+        // A live supervisor sees its robot exit and removes the lock files itself
+        if (supervisor) await waitFor(() => source.read(supervisor.pid)?.startKey !== supervisor.startKey, 5000);
+      }
+      this.clearStale();
+      return report;
+    },
+
+    /** Removes the pidfile and lock of an instance whose robot and supervisor are both gone. */
+    clearStale(): string[] {
+      const inspection = inspectInstance(paths, source);
+      const removed: string[] = [];
+      if (inspection.live || inspection.supervisorAlive) return removed;
+      if (inspection.deadRecordText && removePidfileIf(paths.pidFile, inspection.deadRecordText)) removed.push(paths.pidFile);
+      if (inspection.deadRecordText && removeDeadLock(paths)) removed.push(paths.lockFile);
+      return removed;
+    },
+
+    /** Every BBIA process that kill-all may touch: never this process or its ancestors. */
+    planKillAll(): BbiaProcess[] {
+      const snap = this.snapshot();
+      const byPid = new Map<number, ProcEntry>(snap.scan.all.map((p) => [p.pid, p]));
+      const ancestors = new Set<number>();
+      for (let p = byPid.get(process.pid); p && !ancestors.has(p.pid); p = byPid.get(p.ppid)) ancestors.add(p.pid);
+      return snap.processes.filter((p) => !ancestors.has(p.pid));
+    },
+
+    /** SIGKILL to each listed process after re-checking its identity; returns the survivors. */
+    async killAll(targets: BbiaProcess[]): Promise<BbiaProcess[]> {
+      for (const p of targets) signalIdentity(source, p, 'SIGKILL');
+      const alive = () => targets.filter((p) => source.read(p.pid)?.startKey === p.startKey);
+      await waitFor(() => alive().length === 0, 3000);
+      const inspection = inspectInstance(paths, source);
+      const supervisor = inspection.live?.supervisor;
+      if (supervisor) await waitFor(() => source.read(supervisor.pid)?.startKey !== supervisor.startKey, 5000);
+      this.clearStale();
+      return alive();
+    },
+  };
+}

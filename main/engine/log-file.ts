@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+
+/** Size past which the robot log is rotated at the next start. */
+export const LOG_ROTATE_BYTES = 5 * 1024 * 1024;
+
+/** Rotates `file` to `file.1` once it is over the cap (one generation kept). */
+export function rotateLog(file: string, maxBytes = LOG_ROTATE_BYTES): void {
+  try {
+    if (fs.statSync(file).size > maxBytes) fs.renameSync(file, `${file}.1`);
+  } catch {
+    // no log yet
+  }
+}
+
+/** The last `n` non-empty lines of a log file (reads at most its last 64 KiB). */
+export function tailLog(file: string, n: number): string[] {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      const length = Math.min(size, 64 * 1024);
+      const buf = Buffer.alloc(length);
+      fs.readSync(fd, buf, 0, length, size - length);
+      return buf.toString('utf8').split('\n').filter((l) => l.trim() !== '').slice(-n);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return [];
+  }
+}

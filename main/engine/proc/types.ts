@@ -1,0 +1,54 @@
+/** One process as read from the OS in one poll. */
+export interface ProcSample {
+  /** Process ID. */
+  pid: number;
+  /** Parent process ID. */
+  ppid: number;
+  /** Process group ID. */
+  pgid: number;
+  /** Session ID (0 where the platform does not tell). */
+  sid: number;
+  /** Owner's real user ID. */
+  uid: number;
+  /** Start time as the OS records it, exact enough to tell two processes of one PID apart. */
+  startKey: string;
+  /** Start time, epoch milliseconds. */
+  startedAt: number;
+  /** CPU time used so far, user + system, seconds. */
+  cpuSeconds: number;
+  /** Resident set size, bytes. */
+  rss: number;
+  /** One-letter state; `Z` is a zombie, which counts as gone. */
+  state: string;
+}
+
+/** A sampled process with its command line (read once per identity). */
+export interface ProcEntry extends ProcSample {
+  /** The argument vector. */
+  argv: string[];
+  /** The argument vector joined by spaces, as `ps` shows it. */
+  command: string;
+}
+
+/** What identifies one process for its whole life: PID + start time (+ command, checked by callers). */
+export interface ProcIdentity {
+  /** Process ID. */
+  pid: number;
+  /** Start time key of {@link ProcSample.startKey}. */
+  startKey: string;
+}
+
+/** A platform's way of reading processes. */
+export interface ProcSource {
+  /** Every process visible to this user, with command lines; `uid` filters to one owner. */
+  list(uid?: number): ProcEntry[];
+  /** One process by PID, or undefined when it does not exist or is a zombie. */
+  read(pid: number): ProcEntry | undefined;
+  /** The process's working folder, when it can be read. */
+  cwd(pid: number): string | undefined;
+}
+
+/** True when two records describe the same process: PID and start time both match. */
+export function sameIdentity(a: ProcIdentity, b: ProcIdentity): boolean {
+  return a.pid === b.pid && a.startKey === b.startKey;
+}

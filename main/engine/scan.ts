@@ -1,0 +1,140 @@
+import { classify, type Kind, type Rule } from './rules.js';
+import type { ProcEntry, ProcIdentity, ProcSource } from './proc/types.js';
+
+/** One BBIA process as shown by `status` and the popover. */
+export interface BbiaProcess {
+  /** Process ID. */
+  pid: number;
+  /** Parent process ID. */
+  ppid: number;
+  /** Process group ID. */
+  pgid: number;
+  /** Start time key (identity with the PID). */
+  startKey: string;
+  /** What it is. */
+  kind: Kind;
+  /** True for the locked instance and its descendants. */
+  locked: boolean;
+  /** Percent of one core over the last interval. */
+  cpu: number;
+  /** Resident memory, bytes. */
+  memRss: number;
+  /** Start time, epoch ms. */
+  startedAt: number;
+  /** Command line. */
+  command: string;
+}
+
+/** What one scan needs to know besides the processes. */
+export interface ScanContext {
+  /** Project folders that make a pytest a BBIA test. */
+  projectRoots: readonly string[];
+  /** Extra rules from the settings. */
+  extraRules?: readonly Rule[];
+  /** The locked instance's robot, whose whole tree is shown whatever its commands. */
+  instance?: ProcIdentity;
+  /** PIDs never to list (this process, the supervisor). */
+  exclude?: ReadonlySet<number>;
+}
+
+/** The result of one scan: every process of the user, and the BBIA ones among them. */
+export interface ScanResult {
+  /** Time of the scan, epoch ms. */
+  at: number;
+  /** All of this user's processes (for trees and ancestry). */
+  all: ProcEntry[];
+  /** The BBIA processes, robot first. */
+  bbia: BbiaProcess[];
+}
+
+const KIND_ORDER: Record<Kind, number> = { robot: 0, simulator: 1, viewer: 2, websocket: 3, test: 4, other: 5 };
+
+/** PIDs of `root` and every descendant by parent links, plus members of its group and session. */
+export function treeOf(root: ProcIdentity, all: readonly ProcEntry[]): ProcEntry[] {
+  const rootEntry = all.find((p) => p.pid === root.pid && p.startKey === root.startKey);
+  if (!rootEntry) return [];
+  const children = new Map<number, ProcEntry[]>();
+  for (const p of all) {
+    const list = children.get(p.ppid);
+    if (list) list.push(p);
+    else children.set(p.ppid, [p]);
+  }
+  const found = new Map<number, ProcEntry>([[rootEntry.pid, rootEntry]]);
+  const queue = [rootEntry];
+  while (queue.length > 0) {
+    const next = queue.pop()!;
+    for (const child of children.get(next.pid) ?? []) {
+      if (!found.has(child.pid) && child.startedAt >= rootEntry.startedAt - 1000) {
+        found.set(child.pid, child);
+        queue.push(child);
+      }
+    }
+  }
+  for (const p of all) {
+    const sameGroup = p.pgid === root.pid || (p.sid !== 0 && p.sid === root.pid);
+    if (sameGroup && !found.has(p.pid) && p.startedAt >= rootEntry.startedAt - 1000) found.set(p.pid, p);
+  }
+  return [...found.values()];
+}
+
+/** Scans processes and computes CPU % from the CPU time deltas between two calls. */
+export class Scanner {
+  readonly #source: ProcSource;
+  readonly #uid: number | undefined;
+  readonly #now: () => number;
+  #previous = new Map<string, { cpuSeconds: number; at: number }>();
+
+  /** A scanner over one process source, limited to one user's processes. */
+  constructor(source: ProcSource, options: { uid?: number; now?: () => number } = {}) {
+    this.#source = source;
+    this.#uid = options.uid ?? process.getuid?.();
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The process source the scanner reads. */
+  get source(): ProcSource {
+    return this.#source;
+  }
+
+  /** Reads all processes once and classifies them. */
+  scan(ctx: ScanContext): ScanResult {
+    const all = this.#source.list(this.#uid);
+    const at = this.#now();
+    const instanceTree = ctx.instance ? new Set(treeOf(ctx.instance, all).map((p) => p.pid)) : new Set<number>();
+    const classifyCtx = {
+      projectRoots: ctx.projectRoots,
+      extraRules: ctx.extraRules,
+      cwdOf: (pid: number) => this.#source.cwd(pid),
+    };
+    const next = new Map<string, { cpuSeconds: number; at: number }>();
+    const bbia: BbiaProcess[] = [];
+    for (const p of all) {
+      const key = `${p.pid}:${p.startKey}`;
+      next.set(key, { cpuSeconds: p.cpuSeconds, at });
+      if (ctx.exclude?.has(p.pid)) continue;
+      const locked = instanceTree.has(p.pid);
+      const kind = classify(p.pid, p.argv, p.command, classifyCtx) ?? (locked ? 'other' : undefined);
+      if (!kind) continue;
+      const prev = this.#previous.get(key);
+      // Over the interval since the last scan, or over the process's life when it is new: never a first sample
+      const cpu = prev
+        ? ((p.cpuSeconds - prev.cpuSeconds) * 100000) / Math.max(1, at - prev.at)
+        : (p.cpuSeconds * 100000) / Math.max(1, at - p.startedAt);
+      bbia.push({
+        pid: p.pid,
+        ppid: p.ppid,
+        pgid: p.pgid,
+        startKey: p.startKey,
+        kind,
+        locked,
+        cpu: Math.max(0, Math.round(cpu * 10) / 10),
+        memRss: p.rss,
+        startedAt: p.startedAt,
+        command: p.command,
+      });
+    }
+    this.#previous = next;
+    bbia.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.startedAt - b.startedAt || a.pid - b.pid);
+    return { at, all, bbia };
+  }
+}

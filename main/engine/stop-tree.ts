@@ -1,0 +1,108 @@
+import { treeOf } from './scan.js';
+import type { ProcEntry, ProcIdentity, ProcSource } from './proc/types.js';
+import { waitFor } from './wait.js';
+
+/** What a stop did. */
+export interface StopReport {
+  /** Every process that was targeted (the tree as snapshotted, plus late forks). */
+  targeted: ProcEntry[];
+  /** Processes that needed SIGKILL after the grace period. */
+  killed: ProcEntry[];
+  /** Descendants that had left the group (setsid) and were signalled one by one. */
+  escaped: ProcEntry[];
+  /** Processes still alive at the end (should be empty). */
+  survivors: ProcEntry[];
+  /** Milliseconds from the first signal to the last process gone. */
+  elapsedMs: number;
+}
+
+/** Options of {@link stopTree}. */
+export interface StopTreeOptions {
+  /** Grace period between SIGTERM and SIGKILL. */
+  timeoutMs: number;
+  /** Extra identities known to belong to the tree (tracked while it ran). */
+  tracked?: readonly ProcIdentity[];
+  /** Skip the grace period: SIGKILL at once (kill-all). */
+  immediate?: boolean;
+  /** The user whose processes may be listed. */
+  uid?: number;
+}
+
+function alive(source: ProcSource, p: ProcIdentity): boolean {
+  return source.read(p.pid)?.startKey === p.startKey;
+}
+
+/** Signals one process only after re-checking its identity; a PID alone is never signalled. */
+export function signalIdentity(source: ProcSource, p: ProcIdentity, signal: NodeJS.Signals): boolean {
+  if (!alive(source, p)) return false;
+  try {
+    process.kill(p.pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The tree of `root` now, plus tracked identities that are still alive. */
+export function collectTree(source: ProcSource, root: ProcIdentity, tracked: readonly ProcIdentity[], uid?: number): ProcEntry[] {
+  const all = source.list(uid);
+  const found = new Map(treeOf(root, all).map((p) => [p.pid, p]));
+  const byPid = new Map(all.map((p) => [p.pid, p]));
+  for (const t of tracked) {
+    const live = byPid.get(t.pid);
+    if (live && live.startKey === t.startKey && !found.has(t.pid)) {
+      found.set(t.pid, live);
+      for (const d of treeOf(live, all)) if (!found.has(d.pid)) found.set(d.pid, d);
+    }
+  }
+  return [...found.values()];
+}
+
+/**
+ * Stops a whole process tree, as supervisord's stopasgroup/killasgroup and beyond: SIGTERM to the
+ * root's process group and to every member that left it, SIGKILL after the grace period, then a
+ * rescan for late forks; returns once every targeted process is gone or reports the survivors.
+ */
+export async function stopTree(source: ProcSource, root: ProcIdentity, options: StopTreeOptions): Promise<StopReport> {
+  const started = Date.now();
+  const targets = new Map<number, ProcEntry>();
+  const add = (list: ProcEntry[]) => {
+    for (const p of list) if (!targets.has(p.pid)) targets.set(p.pid, p);
+  };
+  add(collectTree(source, root, options.tracked ?? [], options.uid));
+  const rootEntry = targets.get(root.pid);
+  const groupLeader = rootEntry !== undefined && rootEntry.pgid === root.pid;
+  const escaped = [...targets.values()].filter((p) => !groupLeader || p.pgid !== root.pid);
+  const signalAll = (signal: NodeJS.Signals) => {
+    if (groupLeader && alive(source, root)) {
+      try {
+        process.kill(-root.pid, signal);
+      } catch {
+        // the group is already gone
+      }
+    }
+    for (const p of targets.values()) signalIdentity(source, p, signal);
+  };
+  const living = () => [...targets.values()].filter((p) => alive(source, p));
+
+  signalAll(options.immediate ? 'SIGKILL' : 'SIGTERM');
+  let killed: ProcEntry[] = [];
+  if (!options.immediate) {
+    await waitFor(() => living().length === 0, options.timeoutMs);
+    killed = living();
+  }
+  for (let round = 0; round < 5; round++) {
+    // Late forks: anything born into the tree while it was being stopped
+    for (const p of living()) add(collectTree(source, p, [], options.uid));
+    if (living().length === 0) break;
+    signalAll('SIGKILL');
+    await waitFor(() => living().length === 0, 1000, 10);
+  }
+  return {
+    targeted: [...targets.values()],
+    killed,
+    escaped: escaped.filter((p) => p.pid !== root.pid),
+    survivors: living(),
+    elapsedMs: Date.now() - started,
+  };
+}

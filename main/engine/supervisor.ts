@@ -1,0 +1,252 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { BbiaError, ExitCode } from './errors.js';
+import { inspectInstance } from './instance.js';
+import { resolveInterpreter, robotArgs, type Mode } from './launch.js';
+import { acquireLock, type HeldLock, type OwnerVerdict } from './lock.js';
+import { rotateLog, tailLog } from './log-file.js';
+import type { Paths } from './paths.js';
+import { quarantinePidfile, removePidfileIf, formatPidfile, writePidfile, type InstanceRecord } from './pidfile.js';
+import type { ProcIdentity, ProcSource } from './proc/types.js';
+import type { Scanner } from './scan.js';
+import { collectTree, stopTree, type StopReport } from './stop-tree.js';
+
+/** What {@link startSupervision} needs. */
+export interface SuperviseOptions {
+  /** Start mode. */
+  mode: Mode;
+  /** Project folder (already validated). */
+  projectDir: string;
+  /** Extra `--duration S`. */
+  duration?: number;
+  /** Python interpreter (name or path). */
+  python: string;
+  /** Grace period between SIGTERM and SIGKILL. */
+  stopTimeoutMs: number;
+  /** How often the tree is tracked (to remember descendants that leave it). */
+  pollMs: number;
+  /** Where events worth keeping are written. */
+  log: (message: string) => void;
+  /** Platform deciding the interpreter (mjpython on macOS). */
+  platform?: NodeJS.Platform;
+}
+
+/** How a supervised instance ended. */
+export interface SupervisionEnd {
+  /** The robot's exit code, when it exited. */
+  exitCode: number | null;
+  /** The signal that ended the robot, when one did. */
+  signal: string | null;
+  /** Set when the instance was stopped on request (the signal the supervisor received, or 'stop'). */
+  stoppedBy?: string;
+  /** The tree stop, when one ran. */
+  report?: StopReport;
+  /** The last lines of the robot's log when it exited on its own. */
+  lastLines?: string[];
+}
+
+/** A running supervised instance. */
+export interface Supervision {
+  /** The pidfile record. */
+  record: InstanceRecord;
+  /** Resolves once the robot is gone and the lock files are removed. */
+  done: Promise<SupervisionEnd>;
+  /** Stops the whole tree, then removes the lock files. */
+  stop(reason: string): Promise<SupervisionEnd>;
+}
+
+/** Dependencies shared with the engine. */
+export interface SupervisorDeps {
+  /** State paths. */
+  paths: Paths;
+  /** Process reader. */
+  source: ProcSource;
+  /** Scanner used for the robot checks. */
+  scanner: Scanner;
+  /** Project roots for the scans. */
+  projectRoots: string[];
+}
+
+/** The refusal for an existing robot, naming its PID and what it is. */
+export function refuseExisting(deps: SupervisorDeps): void {
+  const inspection = inspectInstance(deps.paths, deps.source);
+  const robots = deps.scanner.scan({ projectRoots: deps.projectRoots, exclude: new Set([process.pid]) }).bbia.filter((p) => p.kind === 'robot');
+  const live = inspection.live;
+  if (live) {
+    const message =
+      live.state === 'running'
+        ? `an instance is already running: robot PID ${live.robot.pid} (${live.record.mode}, supervisor PID ${live.record.supervisorPid})`
+        : `an orphaned robot is still running: PID ${live.robot.pid} (its supervisor is gone)`;
+    throw new BbiaError(message, 'stop it first: bbia-safe stop', ExitCode.refused);
+  }
+  const robot = robots[0];
+  if (robot) {
+    throw new BbiaError(
+      `a BBIA robot not started by bbia-safe is running: PID ${robot.pid} (${robot.command})`,
+      'stop it first: bbia-safe kill-all (or end it where it was started)',
+      ExitCode.refused,
+    );
+  }
+}
+
+function judgeOwner(deps: SupervisorDeps): OwnerVerdict {
+  const i = inspectInstance(deps.paths, deps.source);
+  if (i.live?.supervisor) return { alive: true, message: `an instance is already running: robot PID ${i.live.robot.pid} (supervisor PID ${i.live.record.supervisorPid})` };
+  if (i.live) return { alive: true, message: `an orphaned robot is still running: PID ${i.live.robot.pid} (its supervisor is gone)` };
+  if (i.supervisorAlive) return { alive: true, message: 'the previous instance is still shutting down' };
+  if (i.deadRecordText) return { alive: false, reason: 'its supervisor and robot are gone', certain: true };
+  return { alive: false, reason: i.invalidPidfile ? 'its pidfile is not trusted' : 'no pidfile', certain: false };
+}
+
+/** Launches the robot under this process's supervision: refusals first, then the lock, the spawn and the pidfile. */
+export async function startSupervision(deps: SupervisorDeps, options: SuperviseOptions): Promise<Supervision> {
+  const { paths, source } = deps;
+  try {
+    fs.mkdirSync(path.dirname(paths.robotLog), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new BbiaError(`cannot create ${path.dirname(paths.robotLog)}: ${(error as Error).message}`, `check that ${paths.home} is writable`);
+  }
+  const interpreter = resolveInterpreter(options.python, options.mode, options.platform);
+  refuseExisting(deps);
+
+  let lock: HeldLock | undefined;
+  let ownText = '';
+  let child: ProcIdentity | undefined;
+  lock = await acquireLock(paths, {
+    judgeOwner: () => judgeOwner(deps),
+    log: options.log,
+    stillOwner: () => ownText !== '' && child !== undefined && source.read(child.pid)?.startKey === child.startKey,
+  });
+  let logFd: number | undefined;
+  try {
+    const leftover = inspectInstance(paths, source);
+    if (leftover.deadRecordText) removePidfileIf(paths.pidFile, leftover.deadRecordText);
+    if (leftover.invalidPidfile) {
+      const aside = quarantinePidfile(paths.pidFile);
+      options.log(`${paths.pidFile} was not trusted (${leftover.warnings.join('; ')}); moved it to ${aside}`);
+    }
+    // Second guard behind the lock: a robot that appeared while we raced for it
+    refuseExisting(deps);
+
+    rotateLog(paths.robotLog);
+    logFd = fs.openSync(paths.robotLog, 'a', 0o600);
+    const args = robotArgs(options.mode, options.duration);
+    const display = `${path.basename(interpreter)} ${args.join(' ')}`;
+    fs.writeSync(logFd, `=== bbia-safe ${new Date().toISOString()}: ${display} (in ${options.projectDir}) ===${os.EOL}`);
+    const subprocess = execa(interpreter, args, {
+      cwd: options.projectDir,
+      detached: true,
+      cleanup: false,
+      reject: false,
+      stdin: 'ignore',
+      // A raw descriptor, not a pipe through us: the robot keeps writing its log even if the supervisor is killed
+      // (execa accepts integer descriptors at run time; its types only list 1 and 2)
+      stdout: logFd as 1,
+      stderr: logFd as 2,
+      env: { PYTHONUNBUFFERED: '1' },
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        subprocess.nodeChildProcess.once('spawn', resolve);
+        subprocess.nodeChildProcess.once('error', reject);
+      });
+    } catch (error) {
+      throw new BbiaError(`could not launch ${display}: ${(error as Error).message}`, `check the interpreter ${interpreter}`);
+    } finally {
+      fs.closeSync(logFd);
+      logFd = undefined;
+    }
+    const pid = subprocess.pid!;
+    const entry = source.read(pid);
+    if (!entry) {
+      const result = await subprocess;
+      throw new BbiaError(
+        `the robot exited at once (${result.exitCode ?? result.signal}): ${tailLog(paths.robotLog, 5).join(' | ')}`,
+        `read the whole log: ${paths.robotLog}`,
+      );
+    }
+    child = { pid, startKey: entry.startKey };
+    const self = source.read(process.pid);
+    const record: InstanceRecord = {
+      v: 1,
+      pid,
+      startKey: entry.startKey,
+      startedAt: new Date(entry.startedAt).toISOString(),
+      command: display,
+      mode: options.mode,
+      cwd: options.projectDir,
+      supervisorPid: process.pid,
+      supervisorStartKey: self?.startKey ?? '',
+      logFile: paths.robotLog,
+    };
+    try {
+      writePidfile(paths.pidFile, record);
+    } catch (error) {
+      await stopTree(source, child, { timeoutMs: options.stopTimeoutMs });
+      throw error;
+    }
+    ownText = formatPidfile(record);
+    return supervise(deps, options, { subprocess, record, ownText, lock, child });
+  } catch (error) {
+    if (logFd !== undefined) fs.closeSync(logFd);
+    await lock.release();
+    throw error;
+  }
+}
+
+interface Running {
+  subprocess: PromiseLike<{ exitCode?: number; signal?: string }>;
+  record: InstanceRecord;
+  ownText: string;
+  lock: HeldLock;
+  child: ProcIdentity;
+}
+
+function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running): Supervision {
+  const { paths, source } = deps;
+  const tracked = new Map<number, ProcIdentity>();
+  const track = () => {
+    for (const p of collectTree(source, run.child, [...tracked.values()])) tracked.set(p.pid, { pid: p.pid, startKey: p.startKey });
+  };
+  const timer = setInterval(track, options.pollMs);
+  timer.unref();
+  let stopping: Promise<SupervisionEnd> | undefined;
+  let stoppedBy: string | undefined;
+  let report: StopReport | undefined;
+
+  const finish = async (): Promise<SupervisionEnd> => {
+    const result = await run.subprocess;
+    clearInterval(timer);
+    let lastLines: string[] | undefined;
+    if (!stoppedBy) {
+      lastLines = tailLog(paths.robotLog, 10);
+      options.log(`the robot exited on its own (${result.exitCode ?? result.signal}); stopping what it left behind`);
+      // Whatever the robot left behind goes with it: nothing stays running
+      report = await stopTree(source, run.child, { timeoutMs: Math.min(options.stopTimeoutMs, 2000), tracked: [...tracked.values()] });
+    } else if (stopping) {
+      await stopping;
+    }
+    removePidfileIf(paths.pidFile, run.ownText);
+    await run.lock.release();
+    return { exitCode: result.exitCode ?? null, signal: result.signal ?? null, stoppedBy, report, lastLines };
+  };
+  const done = finish();
+
+  return {
+    record: run.record,
+    done,
+    stop(reason: string) {
+      if (!stoppedBy) {
+        stoppedBy = reason;
+        track();
+        stopping = stopTree(source, run.child, { timeoutMs: options.stopTimeoutMs, tracked: [...tracked.values()] }).then((r) => {
+          report = r;
+          return { exitCode: null, signal: null, stoppedBy: reason, report: r };
+        });
+      }
+      return done;
+    },
+  };
+}
