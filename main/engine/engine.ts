@@ -164,7 +164,8 @@ export function createEngine(options: EngineOptions = {}) {
       const removed: string[] = [];
       if (inspection.live || inspection.supervisorAlive) return removed;
       if (inspection.deadRecordText && removePidfileIf(paths.pidFile, inspection.deadRecordText)) removed.push(paths.pidFile);
-      if (inspection.deadRecordText && removeDeadLock(paths)) removed.push(paths.lockFile);
+      const isAlive = (id: { pid: number; startKey: string }) => source.read(id.pid)?.startKey === id.startKey;
+      if (removeDeadLock(paths, isAlive)) removed.push(paths.lockFile);
       return removed;
     },
 

@@ -49,30 +49,33 @@ export interface ScanResult {
 
 const KIND_ORDER: Record<Kind, number> = { robot: 0, simulator: 1, viewer: 2, websocket: 3, test: 4, other: 5 };
 
-/** PIDs of `root` and every descendant by parent links, plus members of its group and session. */
+/**
+ * `root` and every descendant by parent links, plus the members of its process group and session.
+ * A dead root's group and session still name its own descendants: the kernel does not reuse a PID
+ * while a group or session of that ID exists. If the PID now belongs to another process, nothing is returned.
+ */
 export function treeOf(root: ProcIdentity, all: readonly ProcEntry[]): ProcEntry[] {
-  const rootEntry = all.find((p) => p.pid === root.pid && p.startKey === root.startKey);
-  if (!rootEntry) return [];
+  const atPid = all.find((p) => p.pid === root.pid);
+  if (atPid && atPid.startKey !== root.startKey) return [];
   const children = new Map<number, ProcEntry[]>();
   for (const p of all) {
     const list = children.get(p.ppid);
     if (list) list.push(p);
     else children.set(p.ppid, [p]);
   }
-  const found = new Map<number, ProcEntry>([[rootEntry.pid, rootEntry]]);
-  const queue = [rootEntry];
+  const found = new Map<number, ProcEntry>();
+  for (const p of all) {
+    if (p.pid === root.pid || p.pgid === root.pid || (p.sid !== 0 && p.sid === root.pid)) found.set(p.pid, p);
+  }
+  const queue = [...found.values()];
   while (queue.length > 0) {
     const next = queue.pop()!;
     for (const child of children.get(next.pid) ?? []) {
-      if (!found.has(child.pid) && child.startedAt >= rootEntry.startedAt - 1000) {
+      if (!found.has(child.pid)) {
         found.set(child.pid, child);
         queue.push(child);
       }
     }
-  }
-  for (const p of all) {
-    const sameGroup = p.pgid === root.pid || (p.sid !== 0 && p.sid === root.pid);
-    if (sameGroup && !found.has(p.pid) && p.startedAt >= rootEntry.startedAt - 1000) found.set(p.pid, p);
   }
   return [...found.values()];
 }

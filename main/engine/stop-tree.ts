@@ -70,11 +70,15 @@ export async function stopTree(source: ProcSource, root: ProcIdentity, options: 
     for (const p of list) if (!targets.has(p.pid)) targets.set(p.pid, p);
   };
   add(collectTree(source, root, options.tracked ?? [], options.uid));
-  const rootEntry = targets.get(root.pid);
-  const groupLeader = rootEntry !== undefined && rootEntry.pgid === root.pid;
-  const escaped = [...targets.values()].filter((p) => !groupLeader || p.pgid !== root.pid);
+  // The root's group, even once the root is gone (its ID cannot be reused while members remain)
+  const inGroup = (p: ProcEntry) => p.pgid === root.pid;
+  const escaped = [...targets.values()].filter((p) => !inGroup(p));
+  const groupIsOurs = () => {
+    const atPid = source.read(root.pid);
+    return atPid === undefined || atPid.startKey === root.startKey;
+  };
   const signalAll = (signal: NodeJS.Signals) => {
-    if (groupLeader && alive(source, root)) {
+    if ([...targets.values()].some(inGroup) && groupIsOurs()) {
       try {
         process.kill(-root.pid, signal);
       } catch {

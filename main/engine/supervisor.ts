@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { BbiaError, ExitCode } from './errors.js';
 import { inspectInstance } from './instance.js';
 import { resolveInterpreter, robotArgs, type Mode } from './launch.js';
-import { acquireLock, type HeldLock, type OwnerVerdict } from './lock.js';
+import { acquireLock, type HeldLock } from './lock.js';
 import { rotateLog, tailLog } from './log-file.js';
 import type { Paths } from './paths.js';
 import { quarantinePidfile, removePidfileIf, formatPidfile, writePidfile, type InstanceRecord } from './pidfile.js';
@@ -91,13 +91,11 @@ export function refuseExisting(deps: SupervisorDeps): void {
   }
 }
 
-function judgeOwner(deps: SupervisorDeps): OwnerVerdict {
+function runningInstance(deps: SupervisorDeps): string | undefined {
   const i = inspectInstance(deps.paths, deps.source);
-  if (i.live?.supervisor) return { alive: true, message: `an instance is already running: robot PID ${i.live.robot.pid} (supervisor PID ${i.live.record.supervisorPid})` };
-  if (i.live) return { alive: true, message: `an orphaned robot is still running: PID ${i.live.robot.pid} (its supervisor is gone)` };
-  if (i.supervisorAlive) return { alive: true, message: 'the previous instance is still shutting down' };
-  if (i.deadRecordText) return { alive: false, reason: 'its supervisor and robot are gone', certain: true };
-  return { alive: false, reason: i.invalidPidfile ? 'its pidfile is not trusted' : 'no pidfile', certain: false };
+  if (i.live?.supervisor) return `an instance is already running: robot PID ${i.live.robot.pid} (supervisor PID ${i.live.record.supervisorPid})`;
+  if (i.live) return `an orphaned robot is still running: PID ${i.live.robot.pid} (its supervisor is gone)`;
+  return undefined;
 }
 
 /** Launches the robot under this process's supervision: refusals first, then the lock, the spawn and the pidfile. */
@@ -111,11 +109,15 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
   const interpreter = resolveInterpreter(options.python, options.mode, options.platform);
   refuseExisting(deps);
 
-  let lock: HeldLock | undefined;
+  let lock: HeldLock;
   let ownText = '';
   let child: ProcIdentity | undefined;
+  const selfEntry = source.read(process.pid);
+  const self = { pid: process.pid, startKey: selfEntry?.startKey ?? '' };
   lock = await acquireLock(paths, {
-    judgeOwner: () => judgeOwner(deps),
+    self,
+    isAlive: (id) => source.read(id.pid)?.startKey === id.startKey,
+    runningInstance: () => runningInstance(deps),
     log: options.log,
     stillOwner: () => ownText !== '' && child !== undefined && source.read(child.pid)?.startKey === child.startKey,
   });
@@ -168,7 +170,11 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
       );
     }
     child = { pid, startKey: entry.startKey };
-    const self = source.read(process.pid);
+    // Final guard: the owner claim inside the lock is ours still, after the spawn; a racer that lost yields here
+    if (!lock.isOurs()) {
+      await stopTree(source, child, { timeoutMs: options.stopTimeoutMs, immediate: true });
+      throw new BbiaError('another bbia-safe took the lock during the start; this start yields', 'check with: bbia-safe status', ExitCode.refused);
+    }
     const record: InstanceRecord = {
       v: 1,
       pid,
@@ -178,7 +184,7 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
       mode: options.mode,
       cwd: options.projectDir,
       supervisorPid: process.pid,
-      supervisorStartKey: self?.startKey ?? '',
+      supervisorStartKey: self.startKey,
       logFile: paths.robotLog,
     };
     try {

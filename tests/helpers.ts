@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { afterAll, afterEach } from 'vitest';
+import { waitFor } from '../main/engine/wait.js';
+
+/** The CLI entry as users run it. */
+export const BIN = path.resolve(import.meta.dirname, '..', 'bin', 'bbia-safe.js');
+const FIXTURE = path.resolve(import.meta.dirname, 'fixtures', 'project');
+
+const temps: string[] = [];
+const started = new Map<number, string | undefined>();
+
+function startTicks(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/** A fresh temp folder, removed after the file's tests. */
+export function tempDir(prefix = 'bbia-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+/** A temp HOME and a copy of the BBIA-like project inside it. */
+export function sandbox(): { home: string; project: string; ready: string } {
+  const home = tempDir();
+  const project = path.join(home, 'bbia-project');
+  fs.cpSync(FIXTURE, project, { recursive: true });
+  return { home, project, ready: path.join(home, 'ready.json') };
+}
+
+/** The environment of a CLI run: temp HOME, English, no terminal, and the fake robot's knobs. */
+export function cliEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('BBIA_') && !k.startsWith('XDG_')) env[k] = v;
+  return { ...env, HOME: home, LANG: 'C', LC_ALL: '', LC_MESSAGES: '', ...extra };
+}
+
+/** Runs the CLI to completion. */
+export async function cli(home: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
+  const result = await execa(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? home,
+    env: cliEnv(home, opts.env),
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+  });
+  return { code: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr), signal: result.signal };
+}
+
+/** Starts the CLI without waiting (a foreground `start`); its PID is cleaned up after the test. */
+export function cliSpawn(home: string, args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): ResultPromise {
+  const sub = execa(process.execPath, [BIN, ...args], {
+    cwd: opts.cwd ?? home,
+    env: cliEnv(home, opts.env),
+    extendEnv: false,
+    reject: false,
+    stdin: 'ignore',
+  });
+  if (sub.pid) track(sub.pid);
+  return sub;
+}
+
+/** Remembers PIDs this test started indirectly (robot trees), so they are cleaned up even when an assertion fails. */
+export function track(...pids: number[]): void {
+  for (const p of pids) if (!started.has(p)) started.set(p, startTicks(p));
+}
+
+/** True while a PID exists and is not a zombie. */
+export function alive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
+}
+
+/** Waits for the fake robot's ready file and returns the robot PID and its whole tree. */
+export async function readyTree(file: string, timeoutMs = 15_000): Promise<{ pid: number; tree: number[] }> {
+  if (!(await waitFor(() => fs.existsSync(file), timeoutMs))) throw new Error(`the fake robot never wrote ${file}`);
+  const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { pid: number; tree: number[] };
+  track(data.pid, ...data.tree);
+  return data;
+}
+
+/** Waits until every PID is gone. */
+export function allGone(pids: number[], timeoutMs = 10_000): Promise<boolean> {
+  return waitFor(() => pids.every((p) => !alive(p)), timeoutMs);
+}
+
+/** PIDs of every live process whose command line contains `needle`. */
+export function pidsMatching(needle: string): number[] {
+  const out: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      if (cmd.includes(needle) && alive(Number(name))) out.push(Number(name));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+/** Reads the pidfile's first line (the robot PID) and tracks it. */
+export function pidfilePid(home: string): number {
+  const pid = Number(fs.readFileSync(path.join(home, '.bbia_sim.pid'), 'utf8').split('\n')[0]);
+  track(pid);
+  return pid;
+}
+
+/** The lock and pidfile paths of a home. */
+export function lockPaths(home: string): { lock: string; pid: string } {
+  return { lock: path.join(home, '.bbia_sim.lock'), pid: path.join(home, '.bbia_sim.pid') };
+}
+
+/** Fails fast if a robot not started by these tests runs: the tests would refuse to start and must not kill it. */
+export function assertNoForeignRobot(): void {
+  const foreign = pidsMatching('launch_complete_robot.py').filter((p) => !started.has(p) && p !== process.pid);
+  if (foreign.length > 0) {
+    throw new Error(`a BBIA robot not started by these tests runs (PID ${foreign.join(', ')}); stop it before running the tests`);
+  }
+}
+
+afterEach(() => {
+  for (const [pid, ticks] of started) {
+    // Only a process this test started: same PID and same start time
+    if (ticks === undefined || startTicks(pid) !== ticks) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  started.clear();
+});
+
+afterAll(() => {
+  for (const dir of temps.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
