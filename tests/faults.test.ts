@@ -135,6 +135,7 @@ describe('untrusted lock files', () => {
     };
     fs.writeFileSync(lockPaths(home).pid, `${bystander.pid}\n${JSON.stringify(record)}\n`);
     fs.mkdirSync(lockPaths(home).lock);
+    fs.writeFileSync(path.join(lockPaths(home).lock, 'owner'), '999999 1 deadbeef');
     const stop = await cli(home, ['stop', '--force']);
     expect(stop.code).toBe(0);
     expect(stop.stderr).toContain('now belongs to another process');
