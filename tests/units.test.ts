@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { parseArgs } from '../main/cli/args.js';
+import { formatAge } from '../main/cli/format.js';
+import { detectLang, isYes } from '../main/cli/i18n.js';
+import { parseCpuTime, parsePsLine } from '../main/engine/proc/darwin.js';
+import { parseStat } from '../main/engine/proc/linux.js';
+import { parsePidfile } from '../main/engine/pidfile.js';
+import { classify, isBbiaSafe } from '../main/engine/rules.js';
+import { robotArgs } from '../main/engine/launch.js';
+
+const ctx = (cwd?: string) => ({ projectRoots: ['/home/me/bbia'], cwdOf: () => cwd });
+const kind = (cmd: string, cwd?: string) => classify(1, cmd.split(' '), cmd, ctx(cwd));
+
+describe('detection rules (CONTRACT: what counts as a BBIA process)', () => {
+  it('gives each default pattern its kind, case-insensitively', () => {
+    expect(kind('python3 scripts/launch_complete_robot.py --headless')).toBe('robot');
+    expect(kind('mjpython scripts/launch_complete_robot.py')).toBe('robot');
+    expect(kind('python3 -m bbia_sim.server')).toBe('simulator');
+    expect(kind('python3 /opt/MuJoCo/viewer.py')).toBe('viewer');
+    expect(kind('/usr/local/bin/mjpython sim.py')).toBe('viewer');
+    expect(kind('python3 reachy_mini_daemon')).toBe('simulator');
+    expect(kind('python3 tests/WEBSOCKET_INTEGRATION_check.py')).toBe('websocket');
+    expect(kind('python3 -m http.server')).toBeUndefined();
+  });
+  it('counts pytest only in or on the BBIA project folder', () => {
+    expect(kind('python3 -m pytest tests/', '/home/me/bbia')).toBe('test');
+    expect(kind('python3 -m pytest tests/', '/home/me/bbia/sub')).toBe('test');
+    expect(kind('pytest /home/me/bbia/tests/test_x.py', '/tmp')).toBe('test');
+    expect(kind('python3 -m pytest tests/', '/home/me/other')).toBeUndefined();
+    expect(kind('/venv/bin/pytest tests/test_mujoco.py', '/home/me/other')).toBeUndefined();
+    expect(kind('python3 -m pytest tests/', '/home/me/bbia-other')).toBeUndefined();
+  });
+  it('never counts bbia-safe itself', () => {
+    expect(isBbiaSafe(['node', '/x/node_modules/.bin/bbia-safe', 'kill-all'])).toBe(true);
+    expect(isBbiaSafe(['/usr/bin/node', '/src/bin/bbia-safe.js', '__supervise', '{"projectDir":"/home/me/bbia_sim"}'])).toBe(true);
+    expect(kind('node /src/bin/bbia-safe.js start --project /home/me/bbia_sim')).toBeUndefined();
+  });
+  it('adds the settings\' extra rules after the defaults', () => {
+    expect(classify(1, ['my_sim'], 'my_sim --fast', { ...ctx(), extraRules: [{ pattern: 'MY_SIM', kind: 'simulator' }] })).toBe('simulator');
+  });
+});
+
+describe('the pidfile', () => {
+  const record = { v: 1, pid: 42, startKey: '123', startedAt: '2026-01-01T00:00:00.000Z', command: 'python3 x', mode: 'headless', cwd: '/p', supervisorPid: 40, supervisorStartKey: '100', logFile: '/l' };
+  it('keeps the PID alone on its first line and the identity after it', () => {
+    const parsed = parsePidfile(`42\n${JSON.stringify(record)}\n`);
+    expect(parsed.kind).toBe('ok');
+  });
+  it('never trusts a record that disagrees with its PID line, or misses a field', () => {
+    expect(parsePidfile(`43\n${JSON.stringify(record)}\n`).kind).toBe('invalid');
+    const { startKey: _drop, ...partial } = record;
+    expect(parsePidfile(`42\n${JSON.stringify(partial)}\n`).kind).toBe('invalid');
+    expect(parsePidfile('0\n').kind).toBe('invalid');
+    expect(parsePidfile('99999999999\n').kind).toBe('invalid');
+  });
+});
+
+describe('process readers', () => {
+  it('parses /proc/<pid>/stat, command names with spaces and parentheses included', () => {
+    const line = '4242 (evil) (name) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 1 0 1000 12345678 300 18446744073709551615';
+    const s = parseStat(4242, line, 100, 4096, 1_000_000)!;
+    expect(s).toMatchObject({ pid: 4242, ppid: 1, pgid: 4242, sid: 4242, state: 'S', startKey: '1000', rss: 300 * 4096, cpuSeconds: 3 });
+    expect(s.startedAt).toBe(1_000_000 + 10_000);
+  });
+  it('parses macOS ps lines (cputime and lstart)', () => {
+    expect(parseCpuTime('1:02.50')).toBeCloseTo(62.5);
+    expect(parseCpuTime('1-01:00:00')).toBe(86400 + 3600);
+    const s = parsePsLine('  512   1   512   501  48000   0:12.34 Ss   Thu Nov 26 10:00:00 2026')!;
+    expect(s).toMatchObject({ pid: 512, ppid: 1, pgid: 512, uid: 501, rss: 48000 * 1024, state: 'S' });
+    expect(s.cpuSeconds).toBeCloseTo(12.34);
+    expect(new Date(s.startedAt).getHours()).toBe(10);
+  });
+});
+
+describe('the command line', () => {
+  const spec = { options: { force: 'boolean', timeout: 'number', project: 'string' } as const, maxPositional: 1, usage: 'u' };
+  it('parses options strictly', () => {
+    expect(parseArgs(['--force', '--timeout', '2.5', 'x'], spec)).toEqual({ options: { force: true, timeout: 2.5 }, positional: ['x'] });
+    expect(parseArgs(['--timeout=3'], spec).options.timeout).toBe(3);
+    for (const bad of [['--nope'], ['--timeout'], ['--timeout', 'abc'], ['--timeout', '-1'], ['--force=yes'], ['a', 'b'], ['--project', '']]) {
+      expect(() => parseArgs(bad, spec)).toThrow();
+    }
+  });
+  it('builds the seed\'s flags for each mode', () => {
+    expect(robotArgs('graphical')).toEqual(['scripts/launch_complete_robot.py']);
+    expect(robotArgs('headless', 30)).toEqual(['scripts/launch_complete_robot.py', '--headless', '--duration', '30']);
+    expect(robotArgs('test')).toEqual(['scripts/launch_complete_robot.py', '--headless', '--duration', '2']);
+  });
+  it('formats ages and reads the locale', () => {
+    expect([formatAge(5_000), formatAge(312_000), formatAge(7_380_000), formatAge(100_000_000)]).toEqual(['5s', '5m12s', '2h03m', '1d03h']);
+    expect(detectLang({ LANG: 'fr_FR.UTF-8' })).toBe('fr');
+    expect(detectLang({ LANG: 'fr_FR.UTF-8', LC_ALL: 'en_US.UTF-8' })).toBe('en');
+    expect(detectLang({})).toBe('en');
+    expect(['y', 'YES', 'o', 'oui'].every(isYes) && !isYes('n') && !isYes('')).toBe(true);
+  });
+});
+
+describe('the interpreter', () => {
+  it('uses mjpython beside the configured Python for the graphical mode on macOS only', async () => {
+    const { mkdtempSync, writeFileSync, chmodSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { resolveInterpreter } = await import('../main/engine/launch.js');
+    const dir = mkdtempSync(join(tmpdir(), 'bbia-py-'));
+    for (const name of ['python3', 'mjpython']) {
+      writeFileSync(join(dir, name), '#!/bin/sh\n');
+      chmodSync(join(dir, name), 0o755);
+    }
+    const python = join(dir, 'python3');
+    expect(resolveInterpreter(python, 'graphical', 'darwin')).toBe(join(dir, 'mjpython'));
+    expect(resolveInterpreter(python, 'headless', 'darwin')).toBe(python);
+    expect(resolveInterpreter(python, 'graphical', 'linux')).toBe(python);
+    expect(() => resolveInterpreter(join(dir, 'nope'), 'graphical', 'darwin')).toThrow(/was not found/);
+  });
+});
