@@ -21,6 +21,11 @@ export interface Parsed {
   positional: string[];
 }
 
+/** Quotes user input for a one-line message: control characters are escaped. */
+export function quote(text: string): string {
+  return `'${text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`;
+}
+
 function usageError(message: string, spec: CommandSpec): BbiaError {
   return new BbiaError(message, `usage: ${spec.usage}`, ExitCode.usage);
 }
@@ -42,7 +47,7 @@ export function parseArgs(args: readonly string[], spec: CommandSpec): Parsed {
     const eq = arg.indexOf('=');
     const name = arg.slice(arg.startsWith('--') ? 2 : 1, eq >= 0 ? eq : undefined);
     const type = Object.hasOwn(spec.options, name) ? spec.options[name] : undefined;
-    if (!type) throw usageError(`unknown option '${arg.slice(0, eq >= 0 ? eq : undefined)}'`, spec);
+    if (!type) throw usageError(`unknown option ${quote(arg.slice(0, eq >= 0 ? eq : undefined))}`, spec);
     if (type === 'boolean') {
       if (eq >= 0) throw usageError(`option --${name} takes no value`, spec);
       options[name] = true;
@@ -52,13 +57,13 @@ export function parseArgs(args: readonly string[], spec: CommandSpec): Parsed {
     if (value === undefined || (eq < 0 && value.startsWith('--'))) throw usageError(`option --${name} needs a value`, spec);
     if (type === 'number') {
       const n = Number(value);
-      if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw usageError(`option --${name} needs a positive number of seconds, not '${value}'`, spec);
+      if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw usageError(`option --${name} needs a positive number of seconds, not ${quote(value)}`, spec);
       options[name] = n;
     } else {
       if (value === '') throw usageError(`option --${name} needs a non-empty value`, spec);
       options[name] = value;
     }
   }
-  if (positional.length > spec.maxPositional) throw usageError(`unexpected argument '${positional[spec.maxPositional]}'`, spec);
+  if (positional.length > spec.maxPositional) throw usageError(`unexpected argument ${quote(positional[spec.maxPositional]!)}`, spec);
   return { options, positional };
 }

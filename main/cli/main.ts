@@ -1,6 +1,7 @@
 import { BbiaError, ExitCode } from '../engine/errors.js';
+import { MODES } from '../engine/launch.js';
 import { packageVersion } from '../engine/package-info.js';
-import { parseArgs, type CommandSpec } from './args.js';
+import { parseArgs, quote, type CommandSpec } from './args.js';
 import { configSpec, config } from './commands/config.js';
 import { killAll, killAllSpec } from './commands/kill-all.js';
 import { start, startSpec } from './commands/start.js';
@@ -25,9 +26,30 @@ Exit codes: 0 done, 1 failed, 2 usage or confirmation missing, 3 refused (an ins
 
 const SPECS: Record<string, CommandSpec> = { status: statusSpec, start: startSpec, stop: stopSpec, 'kill-all': killAllSpec, config: configSpec };
 
-async function dispatch(ctx: CliContext, command: string, rest: string[]): Promise<number> {
-  const spec = SPECS[command]!;
-  const { options, positional } = parseArgs(rest, spec);
+/** A command line that parsed: the command, its options and positional arguments. */
+export interface ParsedCommand {
+  /** The command name. */
+  command: string;
+  /** Option values. */
+  options: Record<string, string | number | boolean | undefined>;
+  /** Positional arguments. */
+  positional: string[];
+}
+
+/** Parses argv into a command without running anything; every mistake is a usage error (exit 2). */
+export function parseCommand(argv: readonly string[]): ParsedCommand {
+  const [command, ...rest] = argv;
+  if (command === undefined || !Object.hasOwn(SPECS, command)) {
+    throw new BbiaError(`unknown command ${quote(command ?? '')}`, 'run bbia-safe --help for the list of commands', ExitCode.usage);
+  }
+  const { options, positional } = parseArgs(rest, SPECS[command]!);
+  if (command === 'start' && positional[0] !== undefined && !(MODES as readonly string[]).includes(positional[0])) {
+    throw new BbiaError(`unknown mode ${quote(positional[0])}`, `usage: ${startSpec.usage}`, ExitCode.usage);
+  }
+  return { command, options, positional };
+}
+
+async function dispatch(ctx: CliContext, { command, options, positional }: ParsedCommand): Promise<number> {
   switch (command) {
     case 'status':
       return status(ctx, options as { json?: boolean });
@@ -57,14 +79,12 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === '__supervise') return await superviseDetached(createContext(), rest[0]);
-    if (!Object.hasOwn(SPECS, command)) {
-      throw new BbiaError(`unknown command '${command}'`, 'run bbia-safe --help for the list of commands', ExitCode.usage);
-    }
-    if (rest.includes('--help') || rest.includes('-h')) {
+    if (Object.hasOwn(SPECS, command) && (rest.includes('--help') || rest.includes('-h'))) {
       io.out(`usage: ${SPECS[command]!.usage}`);
       return 0;
     }
-    return await dispatch(createContext(), command, rest);
+    const parsed = parseCommand(argv);
+    return await dispatch(createContext(), parsed);
   } catch (error) {
     return reportError(error, io, t);
   }
