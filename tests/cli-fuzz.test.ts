@@ -5,7 +5,7 @@ import { BbiaError } from '../main/engine/errors.js';
 import { cli, sandbox } from './helpers.js';
 
 const word = fc.oneof(
-  fc.constantFrom('status', 'start', 'stop', 'kill-all', 'config', '--json', '--force', '--detach', '--timeout', '--project', '--duration',
+  fc.constantFrom('status', 'start', 'stop', 'kill-all', 'cleanup', 'logs', 'config', '--watch', '-f', '-n', '--json', '--force', '--detach', '--timeout', '--project', '--duration',
     'headless', 'graphical', 'test', '-', '--', '-h', '=', '--timeout=', '--force=1', 'NaN', '-1', '0', '1e309', '__proto__', 'constructor'),
   fc.string({ maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 8 }),
@@ -18,7 +18,7 @@ describe('CLI fuzzing', () => {
       fc.property(fc.array(word, { maxLength: 6 }), (argv) => {
         try {
           const parsed = parseCommand(argv);
-          expect(['status', 'start', 'stop', 'kill-all', 'config']).toContain(parsed.command);
+          expect(['status', 'start', 'stop', 'kill-all', 'cleanup', 'logs', 'config']).toContain(parsed.command);
         } catch (error) {
           expect(error).toBeInstanceOf(BbiaError);
           expect((error as BbiaError).exitCode).toBe(2);

@@ -132,17 +132,20 @@ export function assertNoForeignRobot(): void {
   }
 }
 
-afterEach(() => {
+afterEach(async () => {
+  const killed: number[] = [];
   for (const [pid, ticks] of started) {
     // Only a process this test started: same PID and same start time
     if (ticks === undefined || startTicks(pid) !== ticks) continue;
     try {
       process.kill(pid, 'SIGKILL');
+      killed.push(pid);
     } catch {
       // already gone
     }
   }
   started.clear();
+  await allGone(killed, 5000);
 });
 
 afterAll(() => {

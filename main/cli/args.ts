@@ -23,6 +23,7 @@ export interface Parsed {
 
 /** Quotes user input for a one-line message: control characters are escaped. */
 export function quote(text: string): string {
+  // oxlint-disable-next-line no-control-regex -- escaping control characters is the point
   return `'${text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`;
 }
 

@@ -37,6 +37,12 @@ const en = {
   stopping: 'Received {signal}: stopping the robot and its whole tree...',
   exited: 'The robot exited on its own ({how}). Last lines of its log:',
   endStopped: 'Stopped ({n} process(es), {ms} ms); lock files removed.',
+  noLeftovers: 'No leftovers (test, websocket or viewer processes outside the instance, older than {minutes} min).',
+  willCleanup: 'Will stop {n} leftover(s) (outside the instance, older than {minutes} min):',
+  cleaned: 'Cleaned up {n} leftover(s).',
+  leftoversLine: '{n} leftover(s): clear them with bbia-safe cleanup',
+  lastExit: 'Last run: robot PID {pid} exited on its own ({how}) at {at}; see bbia-safe logs',
+  watchFooter: 'Ctrl+C to quit. History: last 10 minutes ({interval} samples).',
 };
 
 const fr: typeof en = {
@@ -69,6 +75,12 @@ const fr: typeof en = {
   stopping: '{signal} reçu : arrêt du robot et de tout son arbre...',
   exited: 'Le robot s\'est arrêté de lui-même ({how}). Dernières lignes de son journal :',
   endStopped: 'Arrêté ({n} processus, {ms} ms) ; fichiers de verrou supprimés.',
+  noLeftovers: 'Aucun reste (tests, websocket ou visualiseurs hors instance, plus vieux que {minutes} min).',
+  willCleanup: 'Arrêt de {n} reste(s) (hors instance, plus vieux que {minutes} min) :',
+  cleaned: '{n} reste(s) nettoyé(s).',
+  leftoversLine: '{n} reste(s) : nettoyez-les avec bbia-safe cleanup',
+  lastExit: 'Dernière exécution : le robot PID {pid} s\'est arrêté de lui-même ({how}) à {at} ; voir bbia-safe logs',
+  watchFooter: 'Ctrl+C pour quitter. Historique : 10 dernières minutes ({interval} mesures).',
 };
 
 /** A message key. */

@@ -2,7 +2,9 @@ import { BbiaError, ExitCode } from '../engine/errors.js';
 import { MODES } from '../engine/launch.js';
 import { packageVersion } from '../engine/package-info.js';
 import { parseArgs, quote, type CommandSpec } from './args.js';
+import { cleanup, cleanupSpec } from './commands/cleanup.js';
 import { configSpec, config } from './commands/config.js';
+import { logs, logsSpec } from './commands/logs.js';
 import { killAll, killAllSpec } from './commands/kill-all.js';
 import { start, startSpec } from './commands/start.js';
 import { status, statusSpec } from './commands/status.js';
@@ -15,16 +17,26 @@ import { processOutput, reportError } from './output.js';
 const HELP = `bbia-safe: one safe BBIA robot simulation at a time
 
 Usage:
-  bbia-safe status [--json]                     the instance and every BBIA process (CPU, RAM, age)
+  bbia-safe status [--json | --watch]           the instance and every BBIA process (CPU, RAM, age); --watch: live, with history
   bbia-safe start [MODE] [--project DIR] [--duration S] [--detach]
                                                 MODE: graphical (default), headless, test
   bbia-safe stop [--force] [--timeout S]        stop the instance's whole process tree
   bbia-safe kill-all [--force]                  last resort: SIGKILL every BBIA process of this user
+  bbia-safe cleanup [--force] [--timeout S]     stop the leftovers: old test, websocket and viewer processes outside the instance
+  bbia-safe logs [-f] [-n N]                    the robot's log (follow with -f)
   bbia-safe config [path | get [KEY] | set KEY VALUE]   the settings shared with the menu-bar app
 
 Exit codes: 0 done, 1 failed, 2 usage or confirmation missing, 3 refused (an instance already runs).`;
 
-const SPECS: Record<string, CommandSpec> = { status: statusSpec, start: startSpec, stop: stopSpec, 'kill-all': killAllSpec, config: configSpec };
+const SPECS: Record<string, CommandSpec> = {
+  status: statusSpec,
+  start: startSpec,
+  stop: stopSpec,
+  'kill-all': killAllSpec,
+  cleanup: cleanupSpec,
+  logs: logsSpec,
+  config: configSpec,
+};
 
 /** A command line that parsed: the command, its options and positional arguments. */
 export interface ParsedCommand {
@@ -59,6 +71,10 @@ async function dispatch(ctx: CliContext, { command, options, positional }: Parse
       return stop(ctx, options as { force?: boolean; timeout?: number });
     case 'kill-all':
       return killAll(ctx, options as { force?: boolean });
+    case 'cleanup':
+      return cleanup(ctx, options as { force?: boolean; timeout?: number });
+    case 'logs':
+      return logs(ctx, options as { f?: boolean; n?: number });
     default:
       return config(ctx, positional);
   }
@@ -79,7 +95,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === '__supervise') return await superviseDetached(createContext(), rest[0]);
-    if (Object.hasOwn(SPECS, command) && (rest.includes('--help') || rest.includes('-h'))) {
+    if (Object.hasOwn(SPECS, command) && (rest.includes('--help') || (command !== 'logs' && rest.includes('-h')))) {
       io.out(`usage: ${SPECS[command]!.usage}`);
       return 0;
     }

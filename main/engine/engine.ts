@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { inspectInstance, type InstanceInspection } from './instance.js';
 import { isProjectDir } from './launch.js';
+import { findLeftovers } from './leftovers.js';
 import { removeDeadLock } from './lock.js';
 import { createPaths, type Paths } from './paths.js';
 import { removePidfileIf } from './pidfile.js';
@@ -134,7 +135,13 @@ export function createEngine(options: EngineOptions = {}) {
     supervise(opts: Omit<SuperviseOptions, 'python' | 'stopTimeoutMs' | 'pollMs'> & Partial<SuperviseOptions>): Promise<Supervision> {
       return startSupervision(
         { paths, source, scanner, projectRoots: [...projectRoots(), opts.projectDir] },
-        { python: settings.python, stopTimeoutMs: settings.stopTimeout * 1000, pollMs: Math.min(settings.pollInterval, 1000), ...opts },
+        {
+          python: settings.python,
+          stopTimeoutMs: settings.stopTimeout * 1000,
+          pollMs: Math.min(settings.pollInterval, 1000),
+          logMaxBytes: settings.logMaxMB * 1024 * 1024,
+          ...opts,
+        },
       );
     },
 
@@ -176,6 +183,17 @@ export function createEngine(options: EngineOptions = {}) {
       const ancestors = new Set<number>();
       for (let p = byPid.get(process.pid); p && !ancestors.has(p.pid); p = byPid.get(p.ppid)) ancestors.add(p.pid);
       return snap.processes.filter((p) => !ancestors.has(p.pid));
+    },
+
+    /** Leftovers that `cleanup` would stop: test, websocket and viewer processes outside the instance, never an ancestor. */
+    planCleanup(now = Date.now()): BbiaProcess[] {
+      return findLeftovers(this.planKillAll(), now, settings.leftoverMinutes * 60_000);
+    },
+
+    /** Stops each leftover's tree (SIGTERM, SIGKILL after the timeout); returns the survivors. */
+    async cleanup(targets: BbiaProcess[], timeoutMs: number): Promise<ProcEntry[]> {
+      const reports = await Promise.all(targets.map((p) => stopTree(source, p, { timeoutMs })));
+      return reports.flatMap((r) => r.survivors);
     },
 
     /** SIGKILL to each listed process after re-checking its identity; returns the survivors. */

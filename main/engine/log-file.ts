@@ -12,6 +12,21 @@ export function rotateLog(file: string, maxBytes = LOG_ROTATE_BYTES): void {
   }
 }
 
+/**
+ * Caps a log that another process appends to (O_APPEND): copies it to `file.1` and truncates it in place
+ * (logrotate's copytruncate), since the robot writes to its own descriptor, not through the supervisor.
+ */
+export function capLog(file: string, maxBytes = LOG_ROTATE_BYTES): boolean {
+  try {
+    if (fs.statSync(file).size <= maxBytes) return false;
+    fs.copyFileSync(file, `${file}.1`);
+    fs.truncateSync(file, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The last `n` non-empty lines of a log file (reads at most its last 64 KiB). */
 export function tailLog(file: string, n: number): string[] {
   try {

@@ -13,6 +13,8 @@ export interface Paths {
   readonly stateDir: string;
   /** The robot's output. */
   readonly robotLog: string;
+  /** How the last robot that exited on its own ended (exit code, signal, last log lines). */
+  readonly lastExit: string;
   /** Folder of the shared settings file (the Electron app's userData on macOS). */
   readonly settingsDir: string;
   /** The shared settings file, read and written by the app and the CLI. */
@@ -45,6 +47,7 @@ export function createPaths(options: PathOptions = {}): Paths {
     pidFile: path.join(home, '.bbia_sim.pid'),
     stateDir,
     robotLog: path.join(stateDir, 'logs', 'robot.log'),
+    lastExit: path.join(stateDir, 'last-exit.json'),
     settingsDir,
     settingsFile: path.join(settingsDir, `${SETTINGS_NAME}.json`),
   };

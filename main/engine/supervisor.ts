@@ -6,7 +6,8 @@ import { BbiaError, ExitCode } from './errors.js';
 import { inspectInstance } from './instance.js';
 import { resolveInterpreter, robotArgs, type Mode } from './launch.js';
 import { acquireLock, type HeldLock } from './lock.js';
-import { rotateLog, tailLog } from './log-file.js';
+import { writeLastExit } from './last-exit.js';
+import { capLog, rotateLog, tailLog } from './log-file.js';
 import type { Paths } from './paths.js';
 import { quarantinePidfile, removePidfileIf, formatPidfile, writePidfile, type InstanceRecord } from './pidfile.js';
 import type { ProcIdentity, ProcSource } from './proc/types.js';
@@ -31,6 +32,8 @@ export interface SuperviseOptions {
   log: (message: string) => void;
   /** Platform deciding the interpreter (mjpython on macOS). */
   platform?: NodeJS.Platform;
+  /** Size cap of the robot log. */
+  logMaxBytes?: number;
 }
 
 /** How a supervised instance ended. */
@@ -132,7 +135,7 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
     // Second guard behind the lock: a robot that appeared while we raced for it
     refuseExisting(deps);
 
-    rotateLog(paths.robotLog);
+    rotateLog(paths.robotLog, options.logMaxBytes);
     logFd = fs.openSync(paths.robotLog, 'a', 0o600);
     const args = robotArgs(options.mode, options.duration);
     const display = `${path.basename(interpreter)} ${args.join(' ')}`;
@@ -215,6 +218,7 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
   const tracked = new Map<number, ProcIdentity>();
   const track = () => {
     for (const p of collectTree(source, run.child, [...tracked.values()])) tracked.set(p.pid, { pid: p.pid, startKey: p.startKey });
+    capLog(paths.robotLog, options.logMaxBytes);
   };
   const timer = setInterval(track, options.pollMs);
   timer.unref();
@@ -228,6 +232,14 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
     let lastLines: string[] | undefined;
     if (!stoppedBy) {
       lastLines = tailLog(paths.robotLog, 10);
+      writeLastExit(paths, {
+        pid: run.record.pid,
+        mode: run.record.mode,
+        exitCode: result.exitCode ?? null,
+        signal: result.signal ?? null,
+        at: new Date().toISOString(),
+        lastLines,
+      });
       options.log(`the robot exited on its own (${result.exitCode ?? result.signal}); stopping what it left behind`);
       // Whatever the robot left behind goes with it: nothing stays running
       report = await stopTree(source, run.child, { timeoutMs: Math.min(options.stopTimeoutMs, 2000), tracked: [...tracked.values()] });

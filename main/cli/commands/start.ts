@@ -5,6 +5,7 @@ import { MODES, resolveProjectDir, type Mode } from '../../engine/launch.js';
 import type { SupervisionEnd } from '../../engine/supervisor.js';
 import type { CommandSpec } from '../args.js';
 import type { CliContext } from '../context.js';
+import { onStopSignals } from '../signals.js';
 
 /** `start [MODE] [--project DIR] [--duration S] [--detach]`. */
 export const startSpec: CommandSpec = {
@@ -41,8 +42,6 @@ export function exitCodeOf(end: SupervisionEnd): number {
   return end.exitCode ?? 1;
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
 /** Supervises the robot in this process until it ends or a signal stops it (the foreground start, and the detached supervisor). */
 export async function runSupervisor(ctx: CliContext, req: StartRequest, onStarted: (pid: number, supervisorPid: number) => void): Promise<number> {
   const { engine, io, t } = ctx;
@@ -52,27 +51,25 @@ export async function runSupervisor(ctx: CliContext, req: StartRequest, onStarte
     if (stopNow) stopNow(signal);
     else pending ??= signal;
   };
-  // Installed before the spawn, so a signal during start-up still takes the stop path
-  for (const s of SIGNALS) process.on(s, onSignal);
-  try {
-    const sup = await engine.supervise({ mode: req.mode, projectDir: req.projectDir, duration: req.duration, log: (m) => io.err(t('warning', { text: m })) });
-    stopNow = (signal) => {
-      io.err(t('stopping', { signal }));
-      void sup.stop(signal);
-    };
-    onStarted(sup.record.pid, sup.record.supervisorPid);
-    if (pending) stopNow(pending);
-    const end = await sup.done;
-    if (end.stoppedBy) {
-      io.err(t('endStopped', { n: end.report?.targeted.length ?? 0, ms: end.report?.elapsedMs ?? 0 }));
-    } else {
-      io.err(t('exited', { how: end.exitCode !== null ? `exit code ${end.exitCode}` : `signal ${end.signal}` }));
-      for (const line of end.lastLines ?? []) io.err(`  | ${line}`);
-    }
-    return exitCodeOf(end);
-  } finally {
-    for (const s of SIGNALS) process.off(s, onSignal);
+  // Installed before the spawn, so a signal during start-up still takes the stop path; kept until exit (signals.ts)
+  onStopSignals(onSignal);
+  const sup = await engine.supervise({ mode: req.mode, projectDir: req.projectDir, duration: req.duration, log: (m) => io.err(t('warning', { text: m })) });
+  let stopping = false;
+  stopNow = (signal) => {
+    if (!stopping) io.err(t('stopping', { signal }));
+    stopping = true;
+    void sup.stop(signal);
+  };
+  onStarted(sup.record.pid, sup.record.supervisorPid);
+  if (pending) stopNow(pending);
+  const end = await sup.done;
+  if (end.stoppedBy) {
+    io.err(t('endStopped', { n: end.report?.targeted.length ?? 0, ms: end.report?.elapsedMs ?? 0 }));
+  } else {
+    io.err(t('exited', { how: end.exitCode !== null ? `exit code ${end.exitCode}` : `signal ${end.signal}` }));
+    for (const line of end.lastLines ?? []) io.err(`  | ${line}`);
   }
+  return exitCodeOf(end);
 }
 
 /** Starts in the foreground, or hands over to a detached supervisor with --detach. */

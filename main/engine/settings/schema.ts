@@ -35,6 +35,10 @@ export interface Settings {
   launchAtLogin: boolean;
   /** Extra detection rules, tried after the defaults. */
   extraRules: Rule[];
+  /** Test, websocket and viewer processes outside the instance count as leftovers after this many minutes. */
+  leftoverMinutes: number;
+  /** The robot log is rotated once it passes this size, MB. */
+  logMaxMB: number;
 }
 
 /** Defaults: a laptop's sensible values. */
@@ -50,6 +54,8 @@ export const DEFAULT_SETTINGS: Settings = {
   notifications: true,
   launchAtLogin: false,
   extraRules: [],
+  leftoverMinutes: 30,
+  logMaxMB: 5,
 };
 
 /** JSON Schema of each key, as conf and electron-store take it. */
@@ -73,6 +79,8 @@ export const SETTINGS_SCHEMA = {
   confirmBeforeQuit: { type: 'boolean' },
   notifications: { type: 'boolean' },
   launchAtLogin: { type: 'boolean' },
+  leftoverMinutes: { type: 'number', minimum: 0, maximum: 10080 },
+  logMaxMB: { type: 'number', minimum: 0.01, maximum: 10240 },
   extraRules: {
     type: 'array',
     maxItems: 100,

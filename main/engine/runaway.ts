@@ -1,0 +1,64 @@
+import type { BbiaProcess } from './scan.js';
+import type { RunawaySettings } from './settings/schema.js';
+
+/** A process over a runaway threshold. */
+export interface Runaway {
+  /** `pid:startKey` of the process. */
+  key: string;
+  /** The process as last seen. */
+  process: BbiaProcess;
+  /** What it is over. */
+  reason: 'cpu' | 'memory';
+  /** When it went over, epoch ms. */
+  since: number;
+}
+
+/** Finds runaways: above the CPU threshold for the sustained time, or above the memory threshold; one event per episode. */
+export class RunawayDetector {
+  #thresholds: RunawaySettings;
+  readonly #aboveSince = new Map<string, number>();
+  readonly #flagged = new Map<string, Runaway>();
+
+  /** A detector on the settings' thresholds. */
+  constructor(thresholds: RunawaySettings) {
+    this.#thresholds = thresholds;
+  }
+
+  /** Changes the thresholds (the settings changed). */
+  setThresholds(thresholds: RunawaySettings): void {
+    this.#thresholds = thresholds;
+  }
+
+  /** Feeds one poll; returns every current runaway and the ones that just started (to notify once). */
+  update(now: number, processes: readonly BbiaProcess[]): { current: Runaway[]; started: Runaway[] } {
+    const { cpuPercent, sustainSeconds, memoryMB } = this.#thresholds;
+    const started: Runaway[] = [];
+    const live = new Set<string>();
+    for (const p of processes) {
+      const key = `${p.pid}:${p.startKey}`;
+      live.add(key);
+      if (p.cpu >= cpuPercent) {
+        if (!this.#aboveSince.has(key)) this.#aboveSince.set(key, now);
+      } else this.#aboveSince.delete(key);
+      const cpuSince = this.#aboveSince.get(key);
+      const overMemory = p.memRss >= memoryMB * 1024 * 1024;
+      const overCpu = cpuSince !== undefined && now - cpuSince >= sustainSeconds * 1000;
+      if (overMemory || overCpu) {
+        const existing = this.#flagged.get(key);
+        if (existing) existing.process = p;
+        else {
+          const r: Runaway = { key, process: p, reason: overCpu ? 'cpu' : 'memory', since: overCpu ? cpuSince! : now };
+          this.#flagged.set(key, r);
+          started.push(r);
+        }
+      } else this.#flagged.delete(key);
+    }
+    for (const key of [...this.#aboveSince.keys(), ...this.#flagged.keys()]) {
+      if (!live.has(key)) {
+        this.#aboveSince.delete(key);
+        this.#flagged.delete(key);
+      }
+    }
+    return { current: [...this.#flagged.values()], started };
+  }
+}

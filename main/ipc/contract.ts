@@ -1,0 +1,190 @@
+/**
+ * The one IPC contract of the app, as Gitify's `shared/events.ts`: channel -> request -> response,
+ * the preload api built from it, and a run-time validator for every request.
+ * Type-only imports: the sandboxed preload bundles this file and may not load Node modules.
+ */
+import type { Mode } from '../engine/launch.js';
+import type { Kind } from '../engine/rules.js';
+import type { Settings } from '../engine/settings/schema.js';
+
+/** One BBIA process as the popover sees it; `id` is opaque (`pid:startKey`), issued by main from its last scan. */
+export interface ProcessView {
+  /** Opaque identity from the last scan; the only way the renderer can name a process. */
+  id: string;
+  /** Process ID, for display only. */
+  pid: number;
+  /** What it is. */
+  kind: Kind;
+  /** Part of the locked instance. */
+  locked: boolean;
+  /** CPU % of one core over the last interval. */
+  cpu: number;
+  /** Resident memory, bytes. */
+  memRss: number;
+  /** Start time, epoch ms. */
+  startedAt: number;
+  /** Command line. */
+  command: string;
+}
+
+/** The instance, with the figures of its whole tree. */
+export interface InstanceState {
+  /** Robot PID. */
+  pid: number;
+  /** `running`, or `orphaned` when its supervisor is gone. */
+  state: 'running' | 'orphaned';
+  /** Start mode. */
+  mode: string;
+  /** Robot start time, epoch ms. */
+  startedAt: number;
+  /** Supervisor PID (this app's, or a `bbia-safe start`'s). */
+  supervisorPid: number;
+  /** True when this app supervises it. */
+  ownedByApp: boolean;
+  /** CPU % summed over the instance's tree. */
+  cpu: number;
+  /** Resident memory summed over the instance's tree, bytes. */
+  memRss: number;
+  /** The robot's command. */
+  command: string;
+}
+
+/** The settings the popover shows and edits. */
+export type SettingsView = Pick<
+  Settings,
+  'projectDir' | 'python' | 'defaultMode' | 'stopTimeout' | 'pollInterval' | 'confirmStop' | 'confirmBeforeQuit' | 'notifications' | 'launchAtLogin'
+>;
+
+/** What the tray and the popover say at a glance. */
+export type Health = 'idle' | 'running' | 'warning';
+
+/** Everything the popover renders. */
+export interface AppState {
+  /** When the scan was taken, epoch ms. */
+  at: number;
+  /** idle, running or warning. */
+  health: Health;
+  /** Why the state is `warning` (orphan, strays, runaway, untrusted files). */
+  reasons: string[];
+  /** True when the lock directory exists. */
+  locked: boolean;
+  /** The instance, or null. */
+  instance: InstanceState | null;
+  /** Every BBIA process, robot first. */
+  processes: ProcessView[];
+  /** The action in progress, if any. */
+  busy: string | null;
+  /** The settings subset. */
+  settings: SettingsView;
+  /** True when the saved project folder holds the robot script. */
+  projectOk: boolean;
+  /** The app's language. */
+  lang: 'en' | 'fr';
+}
+
+/** The outcome of an action; `cancelled` when the user said no (nothing was done). */
+export interface ActionResult {
+  /** True when the action did what was asked. */
+  ok: boolean;
+  /** True when the user cancelled at the confirmation. */
+  cancelled?: boolean;
+  /** One sentence for the status line. */
+  message: string;
+}
+
+/** The outcome of a settings change, with the settings now in force. */
+export interface SettingsResult extends ActionResult {
+  /** The settings in force after the change. */
+  settings: SettingsView;
+}
+
+/** Every channel: its request and its response. */
+export interface IpcContract {
+  'state:get': { request: null; response: AppState };
+  'robot:start': { request: { mode: Mode }; response: ActionResult };
+  'robot:stop': { request: { force: boolean }; response: ActionResult };
+  'process:stop': { request: { id: string }; response: ActionResult };
+  'processes:kill-all': { request: null; response: ActionResult };
+  'settings:get': { request: null; response: SettingsView };
+  'settings:set': { request: Partial<SettingsView>; response: SettingsResult };
+  'settings:pick-project': { request: null; response: SettingsResult };
+}
+
+/** A channel name. */
+export type Channel = keyof IpcContract;
+/** The request of a channel. */
+export type RequestOf<C extends Channel> = IpcContract[C]['request'];
+/** The response of a channel. */
+export type ResponseOf<C extends Channel> = IpcContract[C]['response'];
+
+/** The api's method names and the channel each one invokes. */
+export const API_METHODS = {
+  getState: 'state:get',
+  start: 'robot:start',
+  stop: 'robot:stop',
+  stopProcess: 'process:stop',
+  killAll: 'processes:kill-all',
+  getSettings: 'settings:get',
+  setSettings: 'settings:set',
+  pickProject: 'settings:pick-project',
+} as const satisfies Record<string, Channel>;
+
+type MethodOf<C extends Channel> = RequestOf<C> extends null ? () => Promise<ResponseOf<C>> : (request: RequestOf<C>) => Promise<ResponseOf<C>>;
+
+/** The api the preload exposes (and the e2e shim imitates). */
+export type Api = { [M in keyof typeof API_METHODS]: MethodOf<(typeof API_METHODS)[M]> };
+
+/** A transport: sends one request on a channel and resolves with the response. */
+export type Invoke = (channel: Channel, request: unknown) => Promise<unknown>;
+
+/** Builds the api on a transport (ipcRenderer.invoke in the preload, fetch in the e2e shim). */
+export function createApi(invoke: Invoke): Api {
+  const api: Record<string, (request?: unknown) => Promise<unknown>> = {};
+  for (const [method, channel] of Object.entries(API_METHODS)) api[method] = (request?: unknown) => invoke(channel, request ?? null);
+  return api as Api;
+}
+
+/* ---- Run-time validators: main trusts no payload (hand-written guards, no library) ---- */
+
+const MODE_VALUES: readonly Mode[] = ['graphical', 'headless', 'test'];
+type Guard<T> = (value: unknown) => value is T;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+const onlyKeys = (v: Record<string, unknown>, keys: readonly string[]) => Object.keys(v).every((k) => keys.includes(k));
+const isNull: Guard<null> = (v): v is null => v === null || v === undefined;
+const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max && !v.includes('\0');
+const inRange = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
+
+/** Checks one settings key against the shared schema's ranges. */
+const SETTING_GUARDS: { [K in keyof SettingsView]-?: (v: unknown) => boolean } = {
+  projectDir: (v) => isText(v, 4096) && (v === '' || v.startsWith('/')),
+  python: (v) => isText(v, 1024) && v.trim().length > 0,
+  defaultMode: (v) => MODE_VALUES.includes(v as Mode),
+  stopTimeout: (v) => inRange(v, 0.1, 600),
+  pollInterval: (v) => inRange(v, 250, 60000),
+  confirmStop: (v) => typeof v === 'boolean',
+  confirmBeforeQuit: (v) => typeof v === 'boolean',
+  notifications: (v) => typeof v === 'boolean',
+  launchAtLogin: (v) => typeof v === 'boolean',
+};
+
+/** The keys of {@link SettingsView}. */
+export const SETTINGS_KEYS = Object.keys(SETTING_GUARDS) as (keyof SettingsView)[];
+
+/** One validator per channel: true only for a well-formed request (unknown keys are refused). */
+export const VALIDATORS: { [C in Channel]: Guard<RequestOf<C>> } = {
+  'state:get': isNull,
+  'robot:start': (v): v is { mode: Mode } => isRecord(v) && onlyKeys(v, ['mode']) && MODE_VALUES.includes(v.mode as Mode),
+  'robot:stop': (v): v is { force: boolean } => isRecord(v) && onlyKeys(v, ['force']) && typeof v.force === 'boolean',
+  'process:stop': (v): v is { id: string } => isRecord(v) && onlyKeys(v, ['id']) && typeof v.id === 'string' && /^\d{1,10}:[\w.:-]{1,64}$/.test(v.id),
+  'processes:kill-all': isNull,
+  'settings:get': isNull,
+  'settings:set': (v): v is Partial<SettingsView> =>
+    isRecord(v) && Object.keys(v).length > 0 && Object.entries(v).every(([k, x]) => SETTING_GUARDS[k as keyof SettingsView]?.(x) === true),
+  'settings:pick-project': isNull,
+};
+
+/** True when `channel` is one of the contract's. */
+export function isChannel(channel: unknown): channel is Channel {
+  return typeof channel === 'string' && Object.hasOwn(VALIDATORS, channel);
+}

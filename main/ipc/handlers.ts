@@ -1,0 +1,159 @@
+import { BbiaError } from '../engine/errors.js';
+import type { Engine } from '../engine/engine.js';
+import { isProjectDir } from '../engine/launch.js';
+import type { Settings } from '../engine/settings/schema.js';
+import { stopTree } from '../engine/stop-tree.js';
+import type { AppTranslate } from '../i18n/strings.js';
+import { confirmRequest } from './confirm-text.js';
+import { isChannel, VALIDATORS, type ActionResult, type Channel, type RequestOf, type ResponseOf, type SettingsResult } from './contract.js';
+import type { SupervisionHolder } from './holder.js';
+import type { DialogPort, SettingsPort } from './ports.js';
+import { settingsView, type StateService } from './state.js';
+
+/** What the handlers work with; the app and the e2e harness each build one. */
+export interface HandlerDeps {
+  /** The engine. */
+  engine: Engine;
+  /** Native dialogs. */
+  dialogs: DialogPort;
+  /** The robot this process supervises. */
+  holder: SupervisionHolder;
+  /** Scans and the id -> process map. */
+  state: StateService;
+  /** The shared settings file. */
+  settings: SettingsPort;
+  /** Translator. */
+  t: AppTranslate;
+  /** Hears settings once written (launch at login, poll interval). */
+  onSettingsChanged?: (settings: Settings) => void;
+  /** Where events worth keeping go. */
+  log?: (message: string) => void;
+}
+
+/** The transport-free handler table: one plain async function per channel. */
+export type HandlerTable = { [C in Channel]: (request: RequestOf<C>) => Promise<ResponseOf<C>> };
+
+/** A request refused before any handler ran (unknown channel, bad payload, foreign sender). */
+export class IpcRefusal extends Error {
+  override name = 'IpcRefusal';
+}
+
+/** Validates a raw request and runs its handler; refuses anything the contract does not allow. */
+export async function dispatch(table: HandlerTable, channel: unknown, payload: unknown): Promise<unknown> {
+  if (!isChannel(channel)) throw new IpcRefusal(`refused: unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}`);
+  if (!VALIDATORS[channel](payload)) throw new IpcRefusal(`refused: invalid request on ${channel}`);
+  return (table[channel] as (request: unknown) => Promise<unknown>)(payload ?? null);
+}
+
+/** Builds the handler table on its dependencies. */
+export function createHandlers(deps: HandlerDeps): HandlerTable {
+  const { engine, dialogs, holder, state, t } = deps;
+  const log = deps.log ?? (() => {});
+  let running: string | undefined;
+  const fail = (error: unknown): ActionResult => ({
+    ok: false,
+    message: error instanceof BbiaError && error.hint ? `${error.message} (${error.hint})` : (error as Error).message,
+  });
+  // One action at a time: a second click while a stop runs is told so, never queued behind it
+  const exclusive = async (name: string, action: () => Promise<ActionResult>): Promise<ActionResult> => {
+    if (running) return { ok: false, message: t('busy') };
+    running = name;
+    state.setBusy(name);
+    try {
+      return await action();
+    } catch (error) {
+      return fail(error);
+    } finally {
+      running = undefined;
+      state.setBusy(null);
+      state.invalidate();
+    }
+  };
+  const ask = (request: Parameters<DialogPort['confirm']>[0], always = false) =>
+    always || engine.settings.confirmStop ? dialogs.confirm(request) : Promise.resolve(true);
+  const cancelled: ActionResult = { ok: false, cancelled: true, message: t('cancelled') };
+  const settingsFail = (message: string): SettingsResult => ({ ok: false, message, settings: settingsView(engine.settings) });
+  const save = (patch: Partial<Settings>, message: string): SettingsResult => {
+    try {
+      Object.assign(engine.settings, deps.settings.write(patch));
+    } catch (error) {
+      return settingsFail((error as Error).message);
+    }
+    deps.onSettingsChanged?.(engine.settings);
+    return { ok: true, message, settings: settingsView(engine.settings) };
+  };
+
+  return {
+    'state:get': async () => state.refresh(),
+
+    'robot:start': ({ mode }) =>
+      exclusive('start', async () => {
+        const dir = engine.settings.projectDir;
+        if (!dir) return { ok: false, message: t('noProject') };
+        if (!isProjectDir(dir)) return { ok: false, message: t('projectInvalid', { dir }) };
+        const sup = await holder.start(mode, dir, log);
+        return { ok: true, message: t('started', { pid: sup.record.pid, mode }) };
+      }),
+
+    'robot:stop': ({ force }) =>
+      exclusive(force ? 'force-stop' : 'stop', async () => {
+        const plan = engine.planStop();
+        const live = plan.inspection.live;
+        if (!live) {
+          engine.clearStale();
+          return { ok: true, message: t('nothingToStop') };
+        }
+        const timeout = engine.settings.stopTimeout;
+        if (!(await ask(confirmRequest(force ? 'force-stop' : 'stop', plan.targets, t, { timeout })))) return cancelled;
+        const own = holder.current?.record;
+        const report =
+          own && own.pid === live.record.pid && own.startKey === live.record.startKey
+            ? (await holder.stop(force ? 'force-stop' : 'stop', force))?.report
+            : await engine.stop(plan, force ? 0 : timeout * 1000);
+        if (report && report.survivors.length > 0) return { ok: false, message: t('survivors', { list: report.survivors.map((p) => p.pid).join(', ') }) };
+        return { ok: true, message: t('stopped', { n: report?.targeted.length ?? 0, ms: report?.elapsedMs ?? 0 }) };
+      }),
+
+    'process:stop': ({ id }) =>
+      exclusive('stop-process', async () => {
+        const target = state.lookup(id);
+        if (!target) return { ok: false, message: t('notInScan') };
+        if (target.locked) return { ok: false, message: t('partOfInstance') };
+        // Main re-checks identity before any signal: the PID must still be that process (same start time)
+        if (engine.source.read(target.pid)?.startKey !== target.startKey) return { ok: false, message: t('processGone', { pid: target.pid }) };
+        const timeout = engine.settings.stopTimeout;
+        if (!(await ask(confirmRequest('stop-process', [target], t, { timeout })))) return cancelled;
+        const report = await stopTree(engine.source, target, { timeoutMs: timeout * 1000 });
+        if (report.survivors.length > 0) return { ok: false, message: t('survivors', { list: report.survivors.map((p) => p.pid).join(', ') }) };
+        return { ok: true, message: t('stopped', { n: report.targeted.length, ms: report.elapsedMs }) };
+      }),
+
+    'processes:kill-all': () =>
+      exclusive('kill-all', async () => {
+        const targets = engine.planKillAll();
+        if (targets.length === 0) return { ok: true, message: t('nothingToKill') };
+        // Kill all is the last resort: it always asks, whatever confirmStop says
+        if (!(await ask(confirmRequest('kill-all', targets, t), true))) return cancelled;
+        const own = holder.current ? holder.stop('kill-all', true) : undefined;
+        const survivors = await engine.killAll(targets);
+        await own;
+        engine.clearStale();
+        if (survivors.length > 0) return { ok: false, message: t('survivors', { list: survivors.map((p) => p.pid).join(', ') }) };
+        return { ok: true, message: t('killed', { n: targets.length }) };
+      }),
+
+    'settings:get': async () => settingsView(engine.settings),
+
+    'settings:set': async (patch) => {
+      if (patch.projectDir && !isProjectDir(patch.projectDir)) return settingsFail(t('projectInvalid', { dir: patch.projectDir }));
+      return save(patch, t('settingsSaved'));
+    },
+
+    'settings:pick-project': async () => {
+      const dir = await dialogs.pickFolder(t('pickTitle'), engine.settings.projectDir || engine.paths.home);
+      if (!dir) return { ...settingsFail(t('pickCancelled')), cancelled: true };
+      if (!isProjectDir(dir)) return settingsFail(t('projectInvalid', { dir }));
+      return save({ projectDir: dir }, t('projectSaved', { dir }));
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { BrowserWindow, screen, type Rectangle, type WebContents } from 'electron';
+
+/** The popover's size, in points. */
+export const POPOVER_SIZE = { width: 380, height: 440 } as const;
+
+/**
+ * Where the popover goes: centred under the tray icon (menubar's `trayCenter` on macOS), kept inside
+ * the work area, above the icon when the bar is at the bottom; integer coordinates, as setPosition needs.
+ */
+export function popoverPosition(tray: Rectangle, size: { width: number; height: number }, workArea: Rectangle): { x: number; y: number } {
+  const centred = tray.x + tray.width / 2 - size.width / 2;
+  const x = Math.min(Math.max(centred, workArea.x), workArea.x + workArea.width - size.width);
+  const below = tray.y + tray.height / 2 < workArea.y + workArea.height / 2;
+  const y = below ? Math.max(tray.y + tray.height, workArea.y) : tray.y - size.height;
+  return { x: Math.round(x), y: Math.round(y) };
+}
+
+/** Denies navigation, new windows and webviews: the popover only ever shows its own page. */
+export function hardenContents(contents: WebContents): void {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+/** The popover window and the behaviour of the menubar library. */
+export interface Popover {
+  /** Its web contents: the only sender IPC accepts. */
+  readonly webContents: WebContents;
+  /** Shows it under the tray icon, or hides it when it is visible (a tray click). */
+  toggle(trayBounds: Rectangle): void;
+  /** Shows it under the tray icon. */
+  show(trayBounds?: Rectangle): void;
+  /** Runs `show` while blur does not hide the popover (a native dialog is up). */
+  holdOpen<T>(show: () => Promise<T>): Promise<T>;
+}
+
+/** Creates the popover: hidden, frameless, sandboxed, on every Space, hidden on blur. */
+export function createPopover(options: { preload: string; index: string; trayBounds: () => Rectangle }): Popover {
+  const win = new BrowserWindow({
+    ...POPOVER_SIZE,
+    show: false,
+    frame: false,
+    resizable: false,
+    movable: false,
+    minimizable: false,
+    maximizable: false,
+    fullscreenable: false,
+    skipTaskbar: true,
+    webPreferences: { preload: options.preload, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+  });
+  hardenContents(win.webContents);
+  win.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });
+  void win.loadFile(options.index);
+  let held = 0;
+  let blurHiddenAt = 0;
+  win.on('blur', () => {
+    if (held > 0 || !win.isVisible()) return;
+    win.hide();
+    blurHiddenAt = Date.now();
+  });
+  const show = (bounds = options.trayBounds()) => {
+    const { workArea } = screen.getDisplayMatching(bounds);
+    const { x, y } = popoverPosition(bounds, POPOVER_SIZE, workArea);
+    win.setPosition(x, y, false);
+    win.show();
+    win.focus();
+  };
+  return {
+    webContents: win.webContents,
+    show,
+    toggle(bounds) {
+      // Clicking the icon of an open popover blurs it first: that click must close it, not reopen it
+      if (win.isVisible()) win.hide();
+      else if (Date.now() - blurHiddenAt > 250) show(bounds);
+    },
+    async holdOpen(run) {
+      held++;
+      try {
+        return await run();
+      } finally {
+        held--;
+      }
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { app } from 'electron';
+import Store from 'electron-store';
+import { packageVersion } from './engine/package-info.js';
+import { SETTINGS_NAME, type Paths } from './engine/paths.js';
+import { DEFAULT_SETTINGS, SETTINGS_MIGRATIONS, SETTINGS_SCHEMA, type Settings } from './engine/settings/schema.js';
+import type { SettingsPort } from './ipc/ports.js';
+
+/** The app's settings: the shared file through electron-store, and why it is unusable when it is. */
+export interface AppSettings {
+  /** The port the handlers use. */
+  port: SettingsPort;
+  /** Set when the file could not be used: the defaults are in force and nothing is written. */
+  problem?: string;
+}
+
+/**
+ * Opens the settings file the CLI opens with conf: same folder, name, schema, defaults, migrations
+ * and projectVersion, so each front sees what the other saved. An invalid file is left untouched.
+ * (The project folder chosen with the picker is validated by the handlers with the engine's isProjectDir.)
+ */
+export function openAppSettings(paths: Paths): AppSettings {
+  try {
+    const store = new Store<Settings>({
+      cwd: paths.settingsDir,
+      name: SETTINGS_NAME,
+      projectVersion: packageVersion(),
+      defaults: DEFAULT_SETTINGS,
+      schema: SETTINGS_SCHEMA as never,
+      migrations: SETTINGS_MIGRATIONS as never,
+      clearInvalidConfig: false,
+      configFileMode: 0o600,
+    });
+    const read = (): Settings => ({ ...structuredClone(DEFAULT_SETTINGS), ...store.store });
+    return { port: { read, write: (patch) => (store.set(patch), read()) } };
+  } catch (error) {
+    const problem = `the settings file ${paths.settingsFile} cannot be used (${(error as Error).message.split('\n')[0]}); using the defaults. Fix it or delete it.`;
+    const read = (): Settings => structuredClone(DEFAULT_SETTINGS);
+    return {
+      problem,
+      port: {
+        read,
+        write: () => {
+          throw new Error(problem, { cause: error });
+        },
+      },
+    };
+  }
+}
+
+/** Applies "launch at login" (only in the packaged app: in development it would register the bare Electron binary). */
+export function applyLoginItem(settings: Settings): void {
+  if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: settings.launchAtLogin });
+}

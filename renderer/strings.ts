@@ -1,0 +1,107 @@
+/** The popover's words, English and French (the language comes from main: `app.getLocale()`). */
+const en = {
+  idle: 'Idle',
+  running: 'Running',
+  warning: 'Needs attention',
+  noRobot: 'No robot running',
+  robot: 'Robot · {mode}',
+  instanceMeta: 'PID {pid} · supervisor {sup}',
+  ownedByApp: 'started here',
+  locked: 'locked',
+  orphaned: 'orphaned',
+  noProject: 'Choose the BBIA project folder in Settings to start a robot.',
+  cpu: 'CPU',
+  ram: 'RAM',
+  uptime: 'Up',
+  age: 'Age',
+  kind: 'Kind',
+  graphical: 'Graphical',
+  headless: 'Headless',
+  test: 'Test (2 s)',
+  start: 'Start',
+  stop: 'Stop',
+  forceStop: 'Force stop',
+  killAll: 'Kill all…',
+  processes: 'BBIA processes',
+  none: 'No BBIA process running.',
+  stopOne: 'Stop this process',
+  inInstance: 'Part of the robot',
+  settings: 'Settings',
+  done: 'Done',
+  project: 'Project folder',
+  choose: 'Choose…',
+  python: 'Python interpreter',
+  defaultMode: 'Default mode',
+  stopTimeout: 'Stop timeout (s)',
+  pollInterval: 'Refresh every (ms)',
+  confirmStop: 'Confirm before stopping',
+  confirmBeforeQuit: 'Confirm before quitting with a robot',
+  notifications: 'Notifications',
+  launchAtLogin: 'Launch at login',
+  mb: 'MB',
+  working: 'Working: {what}…',
+};
+
+const fr: typeof en = {
+  idle: 'Au repos',
+  running: 'En cours',
+  warning: 'À surveiller',
+  noRobot: 'Aucun robot en cours',
+  robot: 'Robot · {mode}',
+  instanceMeta: 'PID {pid} · superviseur {sup}',
+  ownedByApp: 'lancé ici',
+  locked: 'verrouillé',
+  orphaned: 'orphelin',
+  noProject: 'Choisissez le dossier du projet BBIA dans les Réglages pour lancer un robot.',
+  cpu: 'CPU',
+  ram: 'RAM',
+  uptime: 'Depuis',
+  age: 'Âge',
+  kind: 'Type',
+  graphical: 'Graphique',
+  headless: 'Sans fenêtre',
+  test: 'Test (2 s)',
+  start: 'Lancer',
+  stop: 'Arrêter',
+  forceStop: 'Forcer l’arrêt',
+  killAll: 'Tout tuer…',
+  processes: 'Processus BBIA',
+  none: 'Aucun processus BBIA en cours.',
+  stopOne: 'Arrêter ce processus',
+  inInstance: 'Fait partie du robot',
+  settings: 'Réglages',
+  done: 'OK',
+  project: 'Dossier du projet',
+  choose: 'Choisir…',
+  python: 'Interpréteur Python',
+  defaultMode: 'Mode par défaut',
+  stopTimeout: 'Délai d’arrêt (s)',
+  pollInterval: 'Actualiser toutes les (ms)',
+  confirmStop: 'Confirmer avant d’arrêter',
+  confirmBeforeQuit: 'Confirmer avant de quitter avec un robot',
+  notifications: 'Notifications',
+  launchAtLogin: 'Ouvrir à la connexion',
+  mb: 'Mo',
+  working: 'En cours : {what}…',
+};
+
+/** A word of the popover. */
+export type Word = keyof typeof en;
+
+/** A translator for the popover. */
+export type Tr = (key: Word, vars?: Record<string, string | number>) => string;
+
+/** The translator of a language. */
+export function words(lang: 'en' | 'fr'): Tr {
+  const table = lang === 'fr' ? fr : en;
+  return (key, vars = {}) => table[key].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+}
+
+/** Fills every `data-t` element's text and `data-t-title` element's tooltip. */
+export function translatePage(root: ParentNode, tr: Tr): void {
+  for (const el of root.querySelectorAll<HTMLElement>('[data-t]')) el.textContent = tr(el.dataset.t as Word);
+  for (const el of root.querySelectorAll<HTMLElement>('[data-t-title]')) {
+    el.title = tr(el.dataset.tTitle as Word);
+    el.setAttribute('aria-label', el.title);
+  }
+}
