@@ -83,6 +83,19 @@ describe('foreground start', () => {
     });
   }
 
+  it('ends with exit 0 when `bbia-safe stop` stops it from another terminal, and records no "exited on its own"', async () => {
+    const { home, project, ready } = sandbox();
+    const sub = cliSpawn(home, ['start', 'headless'], { cwd: project, env: { BBIA_FAKE_READY: ready, BBIA_FAKE_CHILDREN: '1' } });
+    const { pid, tree } = await readyTree(ready);
+    expect(await waitFor(() => fs.existsSync(lockPaths(home).pid), 5000)).toBe(true);
+    expect((await cli(home, ['stop', '--force'])).code).toBe(0);
+    const result = await sub;
+    expect(result.exitCode).toBe(0);
+    expect(String(result.stderr)).toContain('Stopped (');
+    expect(await allGone([pid, ...tree], 1000)).toBe(true);
+    expect((await cli(home, ['status'])).stdout).not.toContain('Last run');
+  });
+
   it('ends with the robot\'s own exit code when it exits by itself, leaving nothing behind', async () => {
     const { home, project, ready } = sandbox();
     const env = { BBIA_FAKE_READY: ready, BBIA_FAKE_CHILDREN: '1', BBIA_FAKE_EXIT: '7' };

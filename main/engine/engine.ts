@@ -10,6 +10,7 @@ import type { ProcEntry, ProcSource } from './proc/types.js';
 import { Scanner, type BbiaProcess, type ScanResult } from './scan.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings/schema.js';
 import { startSupervision, type SuperviseOptions, type Supervision } from './supervisor.js';
+import { writeStopRequest } from './stop-request.js';
 import { signalIdentity, stopTree, type StopReport } from './stop-tree.js';
 import { waitFor } from './wait.js';
 
@@ -156,6 +157,7 @@ export function createEngine(options: EngineOptions = {}) {
       const live = plan.inspection.live;
       let report: StopReport | undefined;
       if (live) {
+        writeStopRequest(paths, live.robot, 'bbia-safe stop');
         report = await stopTree(source, live.robot, { timeoutMs });
         const supervisor = live.supervisor;
         // A live supervisor sees its robot exit and removes the lock files itself
@@ -198,6 +200,8 @@ export function createEngine(options: EngineOptions = {}) {
 
     /** SIGKILL to each listed process after re-checking its identity; returns the survivors. */
     async killAll(targets: BbiaProcess[]): Promise<BbiaProcess[]> {
+      const live = inspectInstance(paths, source).live;
+      if (live && targets.some((p) => p.pid === live.robot.pid)) writeStopRequest(paths, live.robot, 'kill-all');
       for (const p of targets) signalIdentity(source, p, 'SIGKILL');
       const alive = () => targets.filter((p) => source.read(p.pid)?.startKey === p.startKey);
       await waitFor(() => alive().length === 0, 3000);

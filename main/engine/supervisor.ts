@@ -7,6 +7,7 @@ import { inspectInstance } from './instance.js';
 import { resolveInterpreter, robotArgs, type Mode } from './launch.js';
 import { acquireLock, type HeldLock } from './lock.js';
 import { writeLastExit } from './last-exit.js';
+import { takeStopRequest } from './stop-request.js';
 import { capLog, rotateLog, tailLog } from './log-file.js';
 import type { Paths } from './paths.js';
 import { quarantinePidfile, removePidfileIf, formatPidfile, writePidfile, type InstanceRecord } from './pidfile.js';
@@ -230,7 +231,12 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
     const result = await run.subprocess;
     clearInterval(timer);
     let lastLines: string[] | undefined;
-    if (!stoppedBy) {
+    const requested = stoppedBy ? undefined : takeStopRequest(paths, run.child);
+    if (requested) {
+      stoppedBy = requested;
+      options.log(`the robot was stopped from outside (${requested}); stopping what it left behind`);
+      report = await stopTree(source, run.child, { timeoutMs: Math.min(options.stopTimeoutMs, 2000), tracked: [...tracked.values()] });
+    } else if (!stoppedBy) {
       lastLines = tailLog(paths.robotLog, 10);
       writeLastExit(paths, {
         pid: run.record.pid,
