@@ -1,0 +1,197 @@
+// 5. The detached supervisor idle (CPU % and RSS from /proc), at the machine's own process count and with
+// 1,000 extra idle processes; then the engine's poll loop, 10,000 Scanner.scan calls in-process: RSS at start and end.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createLinuxSource } from '../out/main/engine/proc/linux.js';
+import { collectTree } from '../out/main/engine/stop-tree.js';
+import type { Bench } from './lib/bench.ts';
+import { timedStart, timedStop } from './lib/cli.ts';
+import { benchEnv, sandbox, type RunInfo } from './lib/env.ts';
+import { cpuMsOf, endIdle, processCount, rssOf, schedCpuMsOf, signalTracked, startIdle, statFields, track } from './lib/procs.ts';
+import { block, fmt, median, medP90, ratio, table, verdict, type SummaryRow } from './lib/stats.ts';
+
+const MB = 1024 * 1024;
+
+/** CPU % of one core and RSS of one process over `seconds`, sampled every second. */
+export async function idleOf(pid: number, seconds: number): Promise<{ cpuPct: number; tickPct: number; rss: number[] }> {
+  const s0 = schedCpuMsOf(pid) ?? Number.NaN;
+  const k0 = cpuMsOf(pid) ?? Number.NaN;
+  const t0 = performance.now();
+  const rss: number[] = [];
+  for (let i = 0; i < seconds; i++) {
+    await delay(1000);
+    const r = rssOf(pid);
+    if (r !== undefined) rss.push(r);
+  }
+  const ms = performance.now() - t0;
+  return {
+    cpuPct: (((schedCpuMsOf(pid) ?? Number.NaN) - s0) / ms) * 100,
+    tickPct: (((cpuMsOf(pid) ?? Number.NaN) - k0) / ms) * 100,
+    rss,
+  };
+}
+
+/** Wall ms of each of `n` calls. */
+function timeIt(n: number, fn: () => unknown): number[] {
+  fn();
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+/** The tree under `root` from /proc/<pid>/task/<tid>/children (Linux 3.5+), with each member's start time: O(tree), not O(processes). */
+export function walkTree(root: number): { pid: number; startKey: string }[] {
+  const out: { pid: number; startKey: string }[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.pop()!;
+    const ticks = statFields(pid)?.[19];
+    if (ticks === undefined) continue;
+    out.push({ pid, startKey: ticks });
+    let tids: string[];
+    try {
+      tids = fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tids) {
+      try {
+        const text = fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'latin1').trim();
+        if (text) for (const c of text.split(' ')) queue.push(Number(c));
+      } catch {
+        // thread gone
+      }
+    }
+  }
+  return out;
+}
+
+/** The idle benchmark. */
+export const idleBench: Bench = {
+  name: 'idle',
+  title: 'detached supervisor idle (CPU %, RSS); 10,000 polls in-process (RSS)',
+  robots: true,
+  seconds: 110,
+  async run(run: RunInfo): Promise<SummaryRow[]> {
+    const seconds = run.quick ? 8 : 30;
+    const polls = run.quick ? 2000 : 10_000;
+    const summary: SummaryRow[] = [];
+    const rows: string[][] = [];
+    const sb = sandbox(run, 'idle');
+    const env = benchEnv(sb.home, { BBIA_FAKE_CHILDREN: '9' });
+    const source = createLinuxSource();
+    const trackRows: string[][] = [];
+    for (const extra of [0, 1000]) {
+      const idle = extra > 0 ? await startIdle(extra, env) : [];
+      try {
+        const s = await timedStart(sb, env);
+        const floorProc = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { env, stdio: 'ignore' });
+        track(floorProc.pid!);
+        await delay(2000); // settle: the supervisor's start-up is not idle
+        const count = processCount();
+        const [sup, floor] = await Promise.all([idleOf(s.supervisorPid, seconds), idleOf(floorProc.pid!, seconds)]);
+        signalTracked(floorProc.pid!, 'SIGKILL');
+        // What the supervisor's tracking costs per tick, and what a walk of /proc/<pid>/task/*/children would
+        const root = { pid: s.robot.pid, startKey: String(statFields(s.robot.pid)?.[19]) };
+        const full = timeIt(200, () => collectTree(source, root, []).length);
+        const walk = timeIt(200, () => walkTree(root.pid).length);
+        trackRows.push([`${count} processes`, `${collectTree(source, root, []).length} / ${walkTree(root.pid).length}`, medP90(full), medP90(walk), ratio(median(full), median(walk))]);
+        const stop = await timedStop(sb, env, [s.robot.pid, ...s.robot.tree, s.supervisorPid]);
+        for (const p of stop.left) signalTracked(p, 'SIGKILL');
+        const rssCell = (r: number[]) => `${fmt(Math.min(...r) / MB)} / ${fmt(median(r) / MB)} / ${fmt(Math.max(...r) / MB)}`;
+        rows.push(
+          [`supervisor, ${count} processes`, `${fmt(sup.cpuPct, 3)} %`, `${fmt(sup.tickPct, 3)} %`, rssCell(sup.rss)],
+          [`  floor: node -e 'setInterval(...)'`, `${fmt(floor.cpuPct, 3)} %`, `${fmt(floor.tickPct, 3)} %`, rssCell(floor.rss)],
+        );
+        summary.push({
+          metric: `Detached supervisor idle, ${seconds} s, ${extra ? `+${extra} (${count} procs)` : `${count} procs`}`,
+          ours: `${fmt(sup.cpuPct, 3)} % of a core, ${fmt(median(sup.rss) / MB)} MB`,
+          baseline: `bare idle node: ${fmt(floor.cpuPct, 3)} %, ${fmt(median(floor.rss) / MB)} MB`,
+          ratio: '',
+          target: extra ? `< 0.05 %: ${verdict(sup.cpuPct, 0.05)}; < 40 MB: ${verdict(median(sup.rss) / MB, 40)}` : '',
+        });
+      } finally {
+        await endIdle(idle);
+      }
+    }
+    block(
+      `5a. The detached supervisor idle, ${seconds} s, robot running (a 10-process tree)`,
+      table(['', 'CPU (schedstat)', 'CPU (stat ticks)', 'RSS MB min / med / max'], rows),
+      [
+        'CPU from /proc/<pid>/task/*/schedstat (ns) and from utime+stime of /proc/<pid>/stat (10 ms ticks); RSS: VmRSS each second',
+        "the supervisor polls the robot's tree every min(pollInterval, 1 s) = 1 s (collectTree: a full /proc listing)",
+      ],
+    );
+    block(
+      '5a. What one tracking tick costs: collectTree (full /proc listing) vs a walk of /proc/<pid>/task/*/children',
+      table(['', 'tree found (full / walk)', 'collectTree ms med (p90)', 'children walk ms', 'ratio'], trackRows),
+      ['the walk reads one children file per thread of each tree member and one stat per member (for its start time); 200 calls each'],
+    );
+
+    // 5b: the poll loop alone in a fresh process, while the bench replaces 20 short-lived processes every 0.5 s (the cache grows and shrinks)
+    let churn: number[] = [];
+    const replace = () => {
+      for (const p of churn) signalTracked(p, 'SIGKILL');
+      churn = [];
+      for (let i = 0; i < 20; i++) {
+        const c = spawn('/bin/sleep', ['600'], { stdio: 'ignore', env });
+        c.on('error', () => {});
+        if (c.pid) {
+          track(c.pid);
+          churn.push(c.pid);
+        }
+      }
+    };
+    const timer = setInterval(replace, 500);
+    const loops: { who: string; marks: Record<string, number>[]; wallMs: number }[] = [];
+    try {
+      for (const variant of ['engine', 'lean']) {
+        const loop = spawn(process.execPath, ['--expose-gc', path.join(import.meta.dirname, 'lib', 'poll-loop.ts'), String(polls), sb.project, variant], {
+          env,
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        track(loop.pid!);
+        let out = '';
+        loop.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+        const code = await new Promise<number | null>((resolve) => loop.on('close', resolve));
+        if (code !== 0) throw new Error(`the poll loop failed (${code})`);
+        const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
+        loops.push({ who: variant, marks: lines.filter((l) => l.at !== undefined), wallMs: lines.find((l) => l.wallMs !== undefined)!.wallMs! });
+      }
+    } finally {
+      clearInterval(timer);
+      for (const p of churn) signalTracked(p, 'SIGKILL');
+    }
+    const marks = loops[0]!.marks;
+    block(
+      `5b. The engine's poll loop: ${polls} Scanner.scan calls in a fresh process (${processCount()} processes, 20 replaced every 0.5 s)`,
+      table(
+        ['reader', 'after poll', 'RSS MB', 'heap used MB', 'heap total MB', 'external+buffers MB'],
+        loops.flatMap((l) =>
+          l.marks.map((m, i) => [i === 0 ? (l.who === 'engine' ? 'engine (readFileSync)' : 'proposed (reused buffer)') : '', String(m.at), fmt(m.rss! / MB), fmt(m.heapUsed! / MB), fmt(m.heapTotal! / MB), fmt(m.external! / MB)]),
+        ),
+      ),
+      [
+        ...loops.map((l) => `${l.who}: ${fmt(l.wallMs / 1000)} s in all, ${fmt(l.wallMs / polls)} ms per poll`),
+        'memory read after a forced GC at each mark; the proposed reader is bench/lib/lean-source.ts',
+      ],
+    );
+    const leanMarks = loops[1]!.marks;
+    const first = marks[0]!;
+    const last = marks.at(-1)!;
+    summary.push({
+      metric: `Poll loop memory, ${polls} polls (RSS start -> end)`,
+      ours: `${fmt(first.rss! / MB)} -> ${fmt(last.rss! / MB)} MB (${last.rss! >= first.rss! ? '+' : ''}${fmt((last.rss! - first.rss!) / MB)})`,
+      baseline: `proposed reader: ${fmt(leanMarks[0]!.rss! / MB)} -> ${fmt(leanMarks.at(-1)!.rss! / MB)} MB`,
+      ratio: '',
+      target: `flat within 5 MB: ${verdict(Math.abs(last.rss! - first.rss!) / MB, 5)}`,
+    });
+    return summary;
+  },
+};

@@ -1,0 +1,25 @@
+// The engine's poll loop alone in a fresh Node process: N Scanner.scan calls, printing memory at five marks.
+// Usage (by bench/idle.ts): node --expose-gc bench/lib/poll-loop.ts POLLS PROJECT_DIR [lean]
+import { createLinuxSource } from '../../out/main/engine/proc/linux.js';
+import { Scanner } from '../../out/main/engine/scan.js';
+import { createLeanSource } from './lean-source.ts';
+
+const polls = Number(process.argv[2]);
+const scanner = new Scanner(process.argv[4] === 'lean' ? createLeanSource() : createLinuxSource());
+const ctx = { projectRoots: [process.argv[3] ?? '/nonexistent'], exclude: new Set([process.pid]) };
+const gc = (globalThis as { gc?: () => void }).gc;
+const mark = (at: number) => {
+  gc?.();
+  const m = process.memoryUsage();
+  console.log(JSON.stringify({ at, rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external + m.arrayBuffers }));
+};
+const t0 = performance.now();
+for (let i = 0; i < 100; i++) scanner.scan(ctx);
+mark(100);
+for (let i = 100; i < polls; i++) {
+  scanner.scan(ctx);
+  if ((i + 1) % (polls / 4) === 0) mark(i + 1);
+  // let the event loop breathe, as a timer-driven poll would
+  if (i % 50 === 0) await new Promise((r) => setImmediate(r));
+}
+console.log(JSON.stringify({ wallMs: performance.now() - t0, gc: gc !== undefined }));
