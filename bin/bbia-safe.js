@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // The bbia-safe command line: checks the Node version, then runs the compiled CLI (npm run build).
+import module from 'node:module';
+
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 22) {
   console.error(`Error: bbia-safe needs Node.js 22 or later; this is ${process.version}.`);
   console.error('  -> install Node.js 24 (the version in .nvmrc), for example with: nvm install');
   process.exit(1);
 }
+// Cache compiled code between runs (Node 22.1+): a short-lived command pays its start-up once
+module.enableCompileCache?.();
 import('../out/main/cli/main.js').then(
   (cli) => cli.run(),
   (error) => {

@@ -2,7 +2,7 @@ import readline from 'node:readline/promises';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { BbiaError, ExitCode } from '../engine/errors.js';
 import { createPaths } from '../engine/paths.js';
-import { loadSettings } from '../engine/settings/store.js';
+import { loadSettings } from '../engine/settings/load.js';
 import { detectLang, isYes, translator, type MessageKey, type Translate } from './i18n.js';
 import { processOutput, type Output } from './output.js';
 

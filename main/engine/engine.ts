@@ -9,7 +9,7 @@ import { createProcSource } from './proc/source.js';
 import type { ProcEntry, ProcSource } from './proc/types.js';
 import { Scanner, type BbiaProcess, type ScanResult } from './scan.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings/schema.js';
-import { startSupervision, type SuperviseOptions, type Supervision } from './supervisor.js';
+import type { SuperviseOptions, Supervision } from './supervisor.js';
 import { writeStopRequest } from './stop-request.js';
 import { signalIdentity, stopTree, type StopReport } from './stop-tree.js';
 import { waitFor } from './wait.js';
@@ -133,7 +133,9 @@ export function createEngine(options: EngineOptions = {}) {
     },
 
     /** Starts and supervises the robot in this process. */
-    supervise(opts: Omit<SuperviseOptions, 'python' | 'stopTimeoutMs' | 'pollMs'> & Partial<SuperviseOptions>): Promise<Supervision> {
+    async supervise(opts: Omit<SuperviseOptions, 'python' | 'stopTimeoutMs' | 'pollMs'> & Partial<SuperviseOptions>): Promise<Supervision> {
+      // Loaded on demand: execa is 100 ms of start-up that status, stop and kill-all never need (bench/status.ts)
+      const { startSupervision } = await import('./supervisor.js');
       return startSupervision(
         { paths, source, scanner, projectRoots: [...projectRoots(), opts.projectDir] },
         {

@@ -86,6 +86,9 @@ export class Scanner {
   readonly #uid: number | undefined;
   readonly #now: () => number;
   #previous = new Map<string, { cpuSeconds: number; at: number }>();
+  /** Kind per identity, valid while the project roots and rules stay the same (`sig`). */
+  #kinds = new Map<string, { command: string; kind: Kind | undefined }>();
+  #kindsSig = '';
 
   /** A scanner over one process source, limited to one user's processes. */
   constructor(source: ProcSource, options: { uid?: number; now?: () => number } = {}) {
@@ -110,13 +113,20 @@ export class Scanner {
       cwdOf: (pid: number) => this.#source.cwd(pid),
     };
     const next = new Map<string, { cpuSeconds: number; at: number }>();
+    const sig = JSON.stringify([ctx.projectRoots, ctx.extraRules ?? []]);
+    const kinds = sig === this.#kindsSig ? this.#kinds : new Map<string, { command: string; kind: Kind | undefined }>();
+    const nextKinds = new Map<string, { command: string; kind: Kind | undefined }>();
     const bbia: BbiaProcess[] = [];
     for (const p of all) {
       const key = `${p.pid}:${p.startKey}`;
       next.set(key, { cpuSeconds: p.cpuSeconds, at });
       if (ctx.exclude?.has(p.pid)) continue;
       const locked = instanceTree.has(p.pid);
-      const kind = classify(p.pid, p.argv, p.command, classifyCtx) ?? (locked ? 'other' : undefined);
+      const cached = kinds.get(key);
+      // Same identity and command line (exec keeps the PID and start time): the kind cannot have changed
+      const known = cached?.command === p.command ? cached.kind : classify(p.pid, p.argv, p.command, classifyCtx);
+      nextKinds.set(key, { command: p.command, kind: known });
+      const kind = known ?? (locked ? 'other' : undefined);
       if (!kind) continue;
       const prev = this.#previous.get(key);
       // Over the interval since the last scan, or over the process's life when it is new: never a first sample
@@ -137,6 +147,8 @@ export class Scanner {
       });
     }
     this.#previous = next;
+    this.#kinds = nextKinds;
+    this.#kindsSig = sig;
     bbia.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.startedAt - b.startedAt || a.pid - b.pid);
     return { at, all, bbia };
   }

@@ -214,11 +214,34 @@ interface Running {
   child: ProcIdentity;
 }
 
+/**
+ * The robot's tree now plus what was tracked before, kept by identity. Where the platform lists children
+ * cheaply (Linux), it walks down from the robot instead of reading every process of the machine: 0.15 ms
+ * against 15 ms a tick at 1,100 processes (bench/idle.ts); the full scan stays for the stop itself.
+ */
+function descendants(source: ProcSource, root: ProcIdentity, tracked: ReadonlyMap<number, ProcIdentity>): ProcIdentity[] {
+  if (!source.children) return collectTree(source, root, [...tracked.values()]).map((p) => ({ pid: p.pid, startKey: p.startKey }));
+  const found = new Map<number, ProcIdentity>();
+  const queue = [root, ...tracked.values()];
+  while (queue.length > 0) {
+    const next = queue.pop()!;
+    if (found.has(next.pid)) continue;
+    const live = source.read(next.pid);
+    if (!live || live.startKey !== next.startKey) continue;
+    found.set(next.pid, next);
+    for (const child of source.children(next.pid)) {
+      const entry = found.has(child) ? undefined : source.read(child);
+      if (entry) queue.push({ pid: entry.pid, startKey: entry.startKey });
+    }
+  }
+  return [...found.values()];
+}
+
 function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running): Supervision {
   const { paths, source } = deps;
   const tracked = new Map<number, ProcIdentity>();
   const track = () => {
-    for (const p of collectTree(source, run.child, [...tracked.values()])) tracked.set(p.pid, { pid: p.pid, startKey: p.startKey });
+    for (const p of descendants(source, run.child, tracked)) tracked.set(p.pid, p);
     capLog(paths.robotLog, options.logMaxBytes);
   };
   const timer = setInterval(track, options.pollMs);

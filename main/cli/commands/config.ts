@@ -1,6 +1,5 @@
 import { BbiaError, ExitCode } from '../../engine/errors.js';
 import { DEFAULT_SETTINGS } from '../../engine/settings/schema.js';
-import { openSettingsStore } from '../../engine/settings/store.js';
 import type { CommandSpec } from '../args.js';
 import type { CliContext } from '../context.js';
 
@@ -25,7 +24,7 @@ function parseValue(key: string, raw: string): unknown {
 }
 
 /** Reads and writes the settings file shared with the app. */
-export function config(ctx: CliContext, positional: string[]): number {
+export async function config(ctx: CliContext, positional: string[]): Promise<number> {
   const [action = 'get', key, value] = positional;
   const paths = ctx.engine.paths;
   if (action === 'path') {
@@ -46,6 +45,8 @@ export function config(ctx: CliContext, positional: string[]): number {
   if (!Object.hasOwn(DEFAULT_SETTINGS, key)) {
     throw new BbiaError(`unknown setting '${key}'`, `known settings: ${Object.keys(DEFAULT_SETTINGS).join(', ')}`, ExitCode.usage);
   }
+  // conf (and its ajv) only for a write: read-only commands never load it
+  const { openSettingsStore } = await import('../../engine/settings/store.js');
   let store;
   try {
     store = openSettingsStore(paths);

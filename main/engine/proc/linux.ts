@@ -49,7 +49,38 @@ export function parseStat(pid: number, text: string, clockTicks: number, pageSiz
   };
 }
 
+const STAT_BUF = Buffer.alloc(4096);
+
+/**
+ * Reads a small /proc file into one reused buffer. readFileSync would allocate a fresh 64 KiB buffer
+ * per call (/proc files report size 0): at 1,000 processes a poll, that was half the poll's cost and
+ * most of the poll loop's memory churn (bench/idle.ts).
+ */
+function readSmall(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const n = fs.readSync(fd, STAT_BUF, 0, STAT_BUF.length, 0);
+    return STAT_BUF.toString('latin1', 0, n);
+  } catch {
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The command name of a stat line (between the first '(' and the last ')'). */
+function commOf(text: string): string {
+  return text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+}
+
 interface Cached {
+  /** The kernel's command name when the command line was read: exec changes it, not the PID or start time. */
+  comm: string;
   startKey: string;
   uid: number;
   argv: string[];
@@ -62,19 +93,21 @@ export function createLinuxSource(): ProcSource {
   const bootMs = readBootTime();
   const cache = new Map<number, Cached>();
 
+  const comms = new Map<number, string>();
+
   function sample(pid: number): ProcSample | undefined {
-    let text: string;
-    try {
-      text = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    } catch {
-      return undefined;
-    }
-    return parseStat(pid, text, clockTicks, pageSize, bootMs);
+    const text = readSmall(`/proc/${pid}/stat`);
+    if (text === undefined) return undefined;
+    const parsed = parseStat(pid, text, clockTicks, pageSize, bootMs);
+    if (parsed) comms.set(pid, commOf(text));
+    return parsed;
   }
 
   function describe(s: ProcSample): ProcEntry | undefined {
     let c = cache.get(s.pid);
-    if (!c || c.startKey !== s.startKey) {
+    const comm = comms.get(s.pid) ?? '';
+    // A child read between fork and exec still shows its parent's command line: the comm tells an exec happened
+    if (!c || c.startKey !== s.startKey || c.comm !== comm) {
       let uid: number;
       let raw: string;
       try {
@@ -87,7 +120,7 @@ export function createLinuxSource(): ProcSource {
       if (argv.at(-1) === '') argv.pop();
       // A kernel thread or a zombie has an empty cmdline: do not cache it, it may exec later
       if (argv.length === 0) return { ...s, uid, argv, command: '' };
-      c = { startKey: s.startKey, uid, argv, command: argv.join(' ') };
+      c = { comm, startKey: s.startKey, uid, argv, command: argv.join(' ') };
       cache.set(s.pid, c);
     }
     return { ...s, uid: c.uid, argv: c.argv, command: c.command };
@@ -110,6 +143,7 @@ export function createLinuxSource(): ProcSource {
         out.push(entry);
       }
       for (const pid of cache.keys()) if (!seen.has(pid)) cache.delete(pid);
+      for (const pid of comms.keys()) if (!seen.has(pid)) comms.delete(pid);
       return out;
     },
     read(pid: number): ProcEntry | undefined {
@@ -124,6 +158,20 @@ export function createLinuxSource(): ProcSource {
       } catch {
         return undefined;
       }
+    },
+    children: !fs.existsSync(`/proc/self/task/${process.pid}/children`) ? undefined : (pid: number): number[] => {
+      const out: number[] = [];
+      let tasks: string[];
+      try {
+        tasks = fs.readdirSync(`/proc/${pid}/task`);
+      } catch {
+        return out;
+      }
+      for (const tid of tasks) {
+        const text = readSmall(`/proc/${pid}/task/${tid}/children`);
+        if (text) for (const c of text.trim().split(' ')) if (c) out.push(Number(c));
+      }
+      return out;
     },
   };
 }

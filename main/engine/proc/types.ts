@@ -46,6 +46,8 @@ export interface ProcSource {
   read(pid: number): ProcEntry | undefined;
   /** The process's working folder, when it can be read. */
   cwd(pid: number): string | undefined;
+  /** Direct children of a process, where the platform tells them cheaply (Linux); else absent. */
+  children?(pid: number): number[];
 }
 
 /** True when two records describe the same process: PID and start time both match. */
