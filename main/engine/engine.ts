@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { inspectInstance, type InstanceInspection } from './instance.js';
 import { isProjectDir } from './launch.js';
 import { findLeftovers } from './leftovers.js';
-import { removeDeadLock } from './lock.js';
+import { removeDeadLock } from './lock-files.js';
 import { createPaths, type Paths } from './paths.js';
 import { removePidfileIf } from './pidfile.js';
 import { createProcSource } from './proc/source.js';

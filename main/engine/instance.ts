@@ -1,4 +1,4 @@
-import { lockExists } from './lock.js';
+import { lockExists } from './lock-files.js';
 import type { Paths } from './paths.js';
 import { readPidfile, type InstanceRecord } from './pidfile.js';
 import type { ProcEntry, ProcSource } from './proc/types.js';

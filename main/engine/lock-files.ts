@@ -1,0 +1,104 @@
+/** The lock directory's files, without proper-lockfile: what status, stop and kill-all need (start loads lock.ts). */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Paths } from './paths.js';
+import type { ProcIdentity } from './proc/types.js';
+import { moveAside } from './safe-fs.js';
+
+/** How often a held lock's mtime is refreshed; a lock without an owner is stale after three missed refreshes. */
+export const LOCK_UPDATE_MS = Number(process.env.BBIA_SAFE_LOCK_UPDATE_MS) || 5000;
+
+/** The file inside the lock directory naming its owner; claimed with O_EXCL, it is what really decides who holds the lock. */
+export const OWNER_FILE = 'owner';
+
+/** What tells one lock directory from another: rename keeps all three (not ctime, which it changes). */
+export type Snapshot = { ino: number; mtimeMs: number; birthtimeMs: number };
+
+/** Identity of the directory at `file`, or undefined when nothing is there. */
+export function snapshot(file: string): Snapshot | undefined {
+  try {
+    const st = fs.lstatSync(file);
+    return { ino: st.ino, mtimeMs: st.mtimeMs, birthtimeMs: st.birthtimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when two snapshots are of the same lock directory. */
+export const same = (a?: Snapshot, b?: Snapshot) => !!a && !!b && a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.birthtimeMs === b.birthtimeMs;
+
+/** Reads the owner of a lock directory: an identity, or undefined when there is none (yet) or it is unreadable. */
+export function readOwner(lockFile: string): (ProcIdentity & { token: string }) | undefined {
+  try {
+    const token = fs.readFileSync(path.join(lockFile, OWNER_FILE), { encoding: 'utf8', flag: fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW });
+    const [pid, startKey] = token.split(' ');
+    if (!/^\d+$/.test(pid ?? '') || !startKey) return undefined;
+    return { pid: Number(pid), startKey, token };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Clears what must never be trusted at the lock path: a symlink (removed, its target untouched)
+ * or a plain file such as the seed tool's (moved aside). Returns a warning, if any.
+ */
+export function sanitizeLockPath(file: string): string | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch {
+    return undefined;
+  }
+  if (st.isSymbolicLink()) {
+    fs.unlinkSync(file);
+    return `${file} was a symbolic link; removed it (its target was not touched)`;
+  }
+  if (!st.isDirectory()) {
+    const aside = moveAside(file);
+    return `${file} was not a bbia-safe lock (a plain file, perhaps the old tool's); moved it to ${aside}`;
+  }
+  return undefined;
+}
+
+/**
+ * Moves a stale lock out of the way. Two racers may judge the same lock stale: the rename is atomic,
+ * and if what was moved is not the lock that was judged, it was a faster racer's fresh lock and goes back.
+ */
+export function takeOver(file: string, judged: Snapshot): boolean {
+  const tomb = `${file}.stale-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  try {
+    fs.renameSync(file, tomb);
+  } catch {
+    return false;
+  }
+  if (same(snapshot(tomb), judged)) {
+    fs.rmSync(tomb, { recursive: true, force: true });
+    return true;
+  }
+  try {
+    fs.renameSync(tomb, file);
+  } catch {
+    // A third racer made a new lock meanwhile; the moved one's owner sees it is no longer ours and yields
+    fs.rmSync(tomb, { recursive: true, force: true });
+  }
+  return false;
+}
+
+/** True when the lock path exists. */
+export function lockExists(paths: Paths): boolean {
+  return snapshot(paths.lockFile) !== undefined;
+}
+
+/** Removes the lock of an instance known to be over (its owner is dead, or it has none and is not fresh). */
+export function removeDeadLock(paths: Paths, isAlive: (id: ProcIdentity) => boolean): boolean {
+  const warning = sanitizeLockPath(paths.lockFile);
+  if (warning) return true;
+  const before = snapshot(paths.lockFile);
+  if (!before) return false;
+  const owner = readOwner(paths.lockFile);
+  if (owner && isAlive(owner)) return false;
+  if (!owner && Date.now() - before.mtimeMs < 3 * LOCK_UPDATE_MS) return false;
+  return takeOver(paths.lockFile, before);
+}
