@@ -132,6 +132,37 @@ export function assertNoForeignRobot(): void {
   }
 }
 
+/**
+ * Fails unless every process that kill-all would target now is one this test started: kill-all aims at
+ * every BBIA process of the user, and a test must never signal anything it did not start.
+ */
+export async function assertKillAllTargetsOurs(home: string, cwd: string): Promise<void> {
+  const { createEngine } = await import('../main/engine/engine.js');
+  const { createPaths } = await import('../main/engine/paths.js');
+  const targets = createEngine({ paths: createPaths({ home }), cwd }).planKillAll();
+  const foreign = targets.filter((p) => started.get(p.pid) === undefined && !isStartedDescendant(p.ppid, targets));
+  if (foreign.length > 0) {
+    throw new Error(`kill-all would hit processes these tests did not start: ${foreign.map((p) => `PID ${p.pid} (${p.command})`).join(', ')}; stop them first`);
+  }
+}
+
+function isStartedDescendant(ppid: number, targets: readonly { pid: number; ppid: number }[]): boolean {
+  for (let pid = ppid, hops = 0; pid > 1 && hops < 50; hops++) {
+    if (started.has(pid)) return true;
+    let parent = targets.find((t) => t.pid === pid)?.ppid;
+    if (parent === undefined) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+        parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      } catch {
+        return false;
+      }
+    }
+    pid = parent;
+  }
+  return false;
+}
+
 afterEach(async () => {
   const killed: number[] = [];
   for (const [pid, ticks] of started) {

@@ -61,15 +61,41 @@ export const dialog = {
   },
 };
 
-/** app: an event emitter with the calls main makes. */
-export const app = Object.assign(new EventEmitter(), { isPackaged: false, focus() {}, getLocale: () => 'en-US', quit() {}, exit() {} });
+/** app: an event emitter with the calls main makes; records the login item settings. */
+export const app = Object.assign(new EventEmitter(), {
+  isPackaged: false,
+  loginItems: [] as unknown[],
+  focus() {},
+  getLocale: () => 'en-US',
+  quit() {},
+  exit() {},
+  setLoginItemSettings(settings: unknown) {
+    this.loginItems.push(settings);
+  },
+});
 
-/** Notification: never supported here. */
-export class Notification {
-  static isSupported = () => false;
-  show() {}
+/** Notification: supported when the test says so; records every one shown, so a test can click its actions. */
+export class Notification extends EventEmitter {
+  static supported = false;
+  static shown: Notification[] = [];
+  static isSupported = () => Notification.supported;
+  constructor(readonly options: { title: string; body: string; actions?: { type: string; text: string }[] }) {
+    super();
+  }
+  show() {
+    Notification.shown.push(this);
+  }
 }
+
+/** shell: records the files it opens. */
+export const shell = {
+  opened: [] as string[],
+  async openPath(file: string) {
+    this.opened.push(file);
+    return '';
+  },
+};
 
 export const screen = {};
 export const BrowserWindow = class {};
-export default { ipcMain, nativeImage, Tray, Menu, dialog, app, Notification, screen, BrowserWindow };
+export default { ipcMain, nativeImage, Tray, Menu, dialog, app, Notification, shell, screen, BrowserWindow };

@@ -12,7 +12,7 @@ describe('the handler table against the real engine', () => {
     const rig = appRig(home, project);
     expect(await rig.table['robot:start']({ mode: 'headless' })).toMatchObject({ ok: true });
     const pid = pidfilePid(home);
-    expect(rig.state.refresh()).toMatchObject({ health: 'running', instance: { pid, ownedByApp: true, state: 'running' } });
+    expect(await rig.state.refresh()).toMatchObject({ health: 'running', instance: { pid, ownedByApp: true, state: 'running' } });
 
     rig.dialogs.answer = false;
     expect(await rig.table['robot:stop']({ force: false })).toEqual({ ok: false, cancelled: true, message: 'Cancelled: nothing was stopped.' });
@@ -26,19 +26,19 @@ describe('the handler table against the real engine', () => {
     expect(alive(pid)).toBe(false);
     expect(fs.existsSync(lockPaths(home).lock)).toBe(false);
     expect(fs.existsSync(lockPaths(home).pid)).toBe(false);
-    expect(rig.state.refresh()).toMatchObject({ health: 'idle', instance: null });
+    expect(await rig.state.refresh()).toMatchObject({ health: 'idle', instance: null });
   });
 
   it('re-checks identity before signalling a process named by id; a forged id reaches nothing', async () => {
     assertNoForeignRobot();
     const { home, project } = sandbox();
-    const rig = appRig(home, project);
+    const rig = appRig(home, project, { settings: { leftoverMinutes: 0 } });
     rig.dialogs.answer = true;
     const stray = spawn('python3', [path.join(project, 'scripts', 'fake_helper.py'), 'websocket_integration'], { stdio: 'ignore' });
     track(stray.pid!);
-    const listed = rig.state.refresh().processes.find((p) => p.pid === stray.pid);
-    expect(listed).toMatchObject({ kind: 'websocket', locked: false });
-    expect(rig.state.refresh().health).toBe('warning');
+    const listed = (await rig.state.refresh()).processes.find((p) => p.pid === stray.pid);
+    expect(listed).toMatchObject({ kind: 'websocket', locked: false, leftover: true });
+    expect((await rig.state.refresh()).health).toBe('warning');
 
     // A PID the renderer made up, or a real PID with another start time: refused, nothing signalled
     expect(await rig.table['process:stop']({ id: `${stray.pid}:1` })).toMatchObject({ ok: false, message: expect.stringContaining('no longer in the list') });

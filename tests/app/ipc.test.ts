@@ -34,6 +34,13 @@ describe('the IPC contract validators', () => {
     ['settings:set', { __proto__: { python: 'x' } }],
     ['state:get', { anything: 1 }],
     ['processes:kill-all', [1, 2]],
+    ['settings:set', { runaway: { cpuPercent: 90, sustainSeconds: 60, memoryMB: 2048, extra: 1 } }],
+    ['settings:set', { leftoverMinutes: -1 }],
+    ['history:get', { samples: 100_000 }],
+    ['history:get', { samples: 2.5 }],
+    ['history:get', null],
+    ['leftovers:cleanup', { pids: [1] }],
+    ['log:open', { file: '/etc/passwd' }],
   ];
   it.each(bad)('refuses %s %j', (channel, payload) => {
     expect(isChannel(channel)).toBe(true);
@@ -46,6 +53,10 @@ describe('the IPC contract validators', () => {
     ['robot:stop', { force: true }],
     ['process:stop', { id: '4242:3141592' }],
     ['settings:set', { stopTimeout: 2.5, confirmStop: false, projectDir: '/Users/me/bbia' }],
+    ['settings:set', { runaway: { cpuPercent: 90, sustainSeconds: 60, memoryMB: 2048 }, leftoverMinutes: 0 }],
+    ['history:get', { samples: 300 }],
+    ['leftovers:cleanup', null],
+    ['log:open', null],
   ];
   it.each(good)('accepts %s %j', (channel, payload) => {
     expect(VALIDATORS[channel as keyof typeof VALIDATORS](payload)).toBe(true);

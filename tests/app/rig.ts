@@ -5,7 +5,7 @@ import { appTranslator } from '../../main/i18n/strings.js';
 import { createHandlers } from '../../main/ipc/handlers.js';
 import { SupervisionHolder } from '../../main/ipc/holder.js';
 import type { ConfirmRequest, DialogPort } from '../../main/ipc/ports.js';
-import { createStateService } from '../../main/ipc/state.js';
+import { createStateService, type StateOptions } from '../../main/ipc/state.js';
 
 /** A dialog port whose answer the test sets, recording every question. */
 export class AnsweringDialogs implements DialogPort {
@@ -24,15 +24,38 @@ export class AnsweringDialogs implements DialogPort {
   }
 }
 
+/** A shell port that records the files it was asked to open. */
+export class RecordingShell {
+  /** Every file opened. */
+  opened: string[] = [];
+  async openPath(file: string): Promise<string> {
+    this.opened.push(file);
+    return '';
+  }
+}
+
+/** Options of {@link appRig}: settings over the test defaults, and state service options. */
+export interface RigOptions {
+  /** Settings over the defaults (project folder, 2 s stop timeout). */
+  settings?: Partial<Settings>;
+  /** Hears every monitor poll (notifications). */
+  onPoll?: StateOptions['onPoll'];
+  /** Hears every end of the supervised robot. */
+  onEnded?: ConstructorParameters<typeof SupervisionHolder>[1];
+  /** Sample the whole machine too (off by default: faster). */
+  machine?: boolean;
+}
+
 /** The app's electron-free core on a temp HOME: real engine, holder, state service and handler table. */
-export function appRig(home: string, projectDir: string) {
-  const engine = createEngine({ paths: createPaths({ home }), settings: { ...structuredClone(DEFAULT_SETTINGS), projectDir, stopTimeout: 2 } });
+export function appRig(home: string, projectDir: string, options: RigOptions = {}) {
+  const engine = createEngine({ paths: createPaths({ home }), settings: { ...structuredClone(DEFAULT_SETTINGS), projectDir, stopTimeout: 2, ...options.settings } });
   const t = appTranslator('en');
-  const holder = new SupervisionHolder(engine);
-  const state = createStateService(engine, holder, { lang: 'en', t, minIntervalMs: 0 });
+  const holder = new SupervisionHolder(engine, options.onEnded);
+  const state = createStateService(engine, holder, { lang: 'en', t, minIntervalMs: 0, machine: options.machine ?? false, onPoll: options.onPoll });
   const dialogs = new AnsweringDialogs();
+  const shell = new RecordingShell();
   let saved: Settings = engine.settings;
   const settings = { read: () => saved, write: (patch: Partial<Settings>) => (saved = { ...saved, ...patch }) };
-  const table = createHandlers({ engine, dialogs, holder, state, settings, t });
-  return { engine, t, holder, state, dialogs, table };
+  const table = createHandlers({ engine, dialogs, holder, state, settings, shell, t });
+  return { engine, t, holder, state, dialogs, shell, table };
 }

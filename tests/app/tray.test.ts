@@ -9,42 +9,42 @@ const { Tray } = await import('./electron-mock.js');
 const { AppTray, trayMenuTemplate } = await import('../../main/tray.js');
 const { popoverPosition } = await import('../../main/popover.js');
 
-const noActions = { toggle: vi.fn(), start: vi.fn(), stop: vi.fn(), killAll: vi.fn(), quit: vi.fn() };
+const noActions = { toggle: vi.fn(), start: vi.fn(), stop: vi.fn(), killAll: vi.fn(), cleanup: vi.fn(), quit: vi.fn() };
 const imageOf = (tray: InstanceType<typeof Tray>) => path.basename(tray.images.at(-1)!.file);
 
 describe('the tray follows the engine', () => {
-  it('idle, then running with a robot, warning with a stray, idle again', async () => {
+  it('idle, then running with a robot, warning with a leftover, idle again', async () => {
     assertNoForeignRobot();
     const { home, project } = sandbox();
-    const rig = appRig(home, project);
+    const rig = appRig(home, project, { settings: { leftoverMinutes: 0 } });
     const tray = new AppTray('/assets', rig.t, noActions);
     const icon = Tray.last!;
     expect(icon.images[0]).toMatchObject({ file: '/assets/trayIdleTemplate.png', template: true });
 
-    tray.update(rig.state.refresh());
+    tray.update(await rig.state.refresh());
     expect(tray.health).toBe('idle');
     expect(icon.tooltip).toBe('bbia-safe: no robot running');
 
     const sup = await rig.holder.start('headless', project);
     track(sup.record.pid);
-    tray.update(rig.state.refresh());
+    tray.update(await rig.state.refresh());
     expect(imageOf(icon)).toBe('trayRunningTemplate.png');
     expect(icon.tooltip).toBe(`bbia-safe: robot running (PID ${sup.record.pid})`);
 
     const stray = spawn('python3', [path.join(project, 'scripts', 'fake_helper.py'), 'websocket_integration'], { stdio: 'ignore' });
     track(stray.pid!);
-    tray.update(rig.state.refresh());
+    tray.update(await rig.state.refresh());
     expect(imageOf(icon)).toBe('trayWarningTemplate.png');
-    expect(icon.tooltip).toContain('1 BBIA process(es) run outside the instance.');
+    expect(icon.tooltip).toContain('1 leftover process(es)');
     expect(icon.images.every((i) => i.template)).toBe(true);
 
     stray.kill('SIGKILL');
     expect(await allGone([stray.pid!])).toBe(true);
-    tray.update(rig.state.refresh());
+    tray.update(await rig.state.refresh());
     expect(imageOf(icon)).toBe('trayRunningTemplate.png');
 
     await rig.holder.stop('test');
-    tray.update(rig.state.refresh());
+    tray.update(await rig.state.refresh());
     expect(imageOf(icon)).toBe('trayIdleTemplate.png');
     // The image is set only when the state changes
     expect(icon.images.map((i) => path.basename(i.file))).toEqual([
@@ -56,13 +56,22 @@ describe('the tray follows the engine', () => {
     ]);
   });
 
-  it('the right-click menu enables what the state allows, and always offers Quit', () => {
+  it('the right-click menu enables what the state allows, and always offers Quit', async () => {
     const { home, project } = sandbox();
     const rig = appRig(home, project);
     const bounds = () => ({ x: 0, y: 0, width: 22, height: 24 });
-    const idle = trayMenuTemplate(rig.state.refresh(), rig.t, noActions, bounds);
+    const idle = trayMenuTemplate(await rig.state.refresh(), rig.t, noActions, bounds);
     const enabled = (items: typeof idle) => items.filter((i) => i.label).map((i) => [i.label, i.enabled !== false]);
-    expect(enabled(idle)).toEqual([['Open bbia-safe', true], ['Start', true], ['Stop', false], ['Force stop', false], ['Kill all…', false], ['Quit bbia-safe', true]]);
+    expect(enabled(idle)).toEqual([
+      ['Open bbia-safe', true],
+      ['Start', true],
+      ['Stop', false],
+      ['Force stop', false],
+      ['No leftovers', false],
+      ['Clean up leftovers…', false],
+      ['Kill all…', false],
+      ['Quit bbia-safe', true],
+    ]);
     idle.at(-1)!.click!({} as never, undefined, {} as never);
     expect(noActions.quit).toHaveBeenCalledOnce();
   });
