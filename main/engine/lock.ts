@@ -87,10 +87,20 @@ export async function acquireLock(paths: Paths, options: AcquireOptions): Promis
     try {
       fs.writeFileSync(ownerFile, token, { flag: 'wx', mode: 0o600 });
       fs.chmodSync(paths.lockFile, 0o700);
-    } catch {
-      // Lost the claim: the directory at the path is another racer's (rmdir of a non-empty one fails)
+    } catch (error) {
+      if (isErrno(error, 'EEXIST') || isErrno(error, 'ENOENT')) {
+        // Lost the claim: the directory at the path is another racer's (rmdir of a non-empty one fails)
+        await r().catch(() => {});
+        return false;
+      }
+      // A full or read-only disk: fail closed and leave no lock behind to block the next start. Past the
+      // O_EXCL check, an owner file at the path can only be the one this call created (perhaps half-written)
+      fs.rmSync(ownerFile, { force: true });
       await r().catch(() => {});
-      return false;
+      throw new BbiaError(
+        `could not write the lock owner in ${paths.lockFile}: ${(error as Error).message}`,
+        `check that ${paths.home} is writable and the disk is not full`,
+      );
     }
     release = r;
     return isOurs();

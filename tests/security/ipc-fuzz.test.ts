@@ -84,6 +84,25 @@ function lineage(pid: number, test: (p: number) => boolean): boolean {
   return false;
 }
 
+/** Every live descendant of `root` (by parent links). */
+function descendantsOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const ppid = ids(Number(name))?.ppid;
+    if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const c of children.get(queue.pop()!) ?? []) {
+      out.push(c);
+      queue.push(c);
+    }
+  }
+  return out;
+}
+
 /** Process groups (= sessions) the holder's robots lead: every member is part of a robot tree this test started. */
 const robotGroups = new Set<number>();
 
@@ -190,6 +209,8 @@ describe('IPC fuzzing: every channel, through dispatch, on the real engine', () 
     const seen = new Set<string>();
     const seenPids = new Set<number>();
     let treeOnly = 0;
+    let withheld = 0;
+    const treeSeen = new Set<string>();
     const scan = rig.engine.scanner.scan.bind(rig.engine.scanner);
     rig.engine.scanner.scan = (ctx) => {
       const result = scan(ctx);
@@ -206,21 +227,29 @@ describe('IPC fuzzing: every channel, through dispatch, on the real engine', () 
     const killSpy = vi.spyOn(process, 'kill').mockImplementation((pid: number, signal?: string | number) => {
       const sig = String(signal ?? 'SIGTERM');
       if (sig === '0' || signal === 0) return realKill(pid, 0);
-      const targets = pid < 0 ? groupMembers(-pid) : [pid];
+      // Only what is alive at this moment can be reached (short-lived shim helpers come and go)
+      const targets = (pid < 0 ? groupMembers(-pid) : [pid]).filter((p) => startKey(p) !== undefined);
+      signals.push({ pid, signal: sig, id: `${Math.abs(pid)}:${startKey(Math.abs(pid))}` });
       // In a scan itself, or in the tree of a scanned process (a descendant, or in its group or session, orphans
       // included: the scan's own instance rule, treeOf): a late fork of the robot (here pyenv's shim helpers)
       // is part of the instance though no scan saw it yet
       const scanned = (p: number) => seen.has(`${p}:${startKey(p)}`);
       const inTree = (p: number) => {
         const i = ids(p);
-        return lineage(p, scanned) || (!!i && (seenPids.has(i.pgid) || seenPids.has(i.sid)));
+        return treeSeen.has(`${p}:${startKey(p)}`) || lineage(p, scanned) || (!!i && (seenPids.has(i.pgid) || seenPids.has(i.sid)));
       };
-      const outside = targets.filter((p) => !(scanned(p) || inTree(p)) || !descendsFromUs(p));
-      if (outside.length === 0 && !targets.every(scanned)) treeOnly++;
-      signals.push({ pid, signal: sig, id: `${Math.abs(pid)}:${startKey(Math.abs(pid))}` });
+      const outside = targets.filter((p) => !(scanned(p) || inTree(p)) && startKey(p) !== undefined);
       if (outside.length > 0) {
-        const what = outside.map((p) => `${p} [${seen.has(`${p}:${startKey(p)}`) ? 'scanned' : 'never scanned'}, ${descendsFromUs(p) ? 'ours' : 'not ours'}: ${cmdline(p)}]`);
-        violations.push(`signal ${sig} to ${pid} reaches ${what.join(', ')}, outside the BBIA scans of this test (not delivered)`);
+        const what = outside.map((p) => `${p} [${descendsFromUs(p) ? 'started by this test' : 'not started by this test'}: ${cmdline(p)}]`);
+        violations.push(`signal ${sig} to ${pid} reaches ${what.join(', ')}, outside the BBIA scans (not delivered)`);
+        return true;
+      }
+      if (!targets.every(scanned)) treeOnly++;
+      // The descendants of what is signalled now stay part of its tree after it dies and they are reparented
+      for (const t of targets) for (const d of descendantsOf(t)) treeSeen.add(`${d}:${startKey(d)}`);
+      // The machine is shared: a BBIA process this test did not start (another session's) is never signalled
+      if (!targets.every(descendsFromUs)) {
+        withheld++;
         return true;
       }
       return realKill(pid, signal as NodeJS.Signals);
@@ -376,7 +405,7 @@ describe('IPC fuzzing: every channel, through dispatch, on the real engine', () 
       killSpy.mockRestore();
     }
 
-    const report = `seed ${seed}: ${JSON.stringify(counts)}, ${signals.length} signals (${[...new Set(signals.map((s) => s.signal))].join(', ')}; ${treeOnly} reaching a late fork of a scanned tree), ${refusedForeign} confirmations refused for a foreign target`;
+    const report = `seed ${seed}: ${JSON.stringify(counts)}, ${signals.length} signals (${[...new Set(signals.map((s) => s.signal))].join(', ')}; ${treeOnly} reaching a late fork of a scanned tree; ${withheld} withheld: in the scan but not started by this test), ${refusedForeign} confirmations refused for a foreign target`;
     console.log(`[ipc-fuzz] ${report}`);
     for (const s of strays) if (s.pid) realKill(s.pid, 'SIGKILL');
     await allGone(strays.map((s) => s.pid!));
@@ -407,7 +436,11 @@ describe('IPC fuzzing: every channel, through dispatch, on the real engine', () 
         // Scan a BBIA stray, end it behind the scan's back, and start another process at its PID
         const first = spawn('python3', [helper, 'websocket_integration'], { stdio: 'ignore' });
         track(first.pid!);
+        const bornAt = Date.now();
         await waitFor(() => startKey(first.pid!) !== undefined, 5000);
+        // Start times are in clock ticks (10 ms): a successor started within the same tick would carry the same
+        // identity (a limit of (PID, start time)); the successor here is started ticks later
+        await waitFor(() => Date.now() - bornAt > 50, 1000);
         const listed = (await rig.state.refresh()).processes.find((p) => p.pid === first.pid);
         expect(listed).toMatchObject({ kind: 'websocket', locked: false });
         realKill(first.pid!, 'SIGKILL');

@@ -11,7 +11,11 @@ function send(message: DetachMessage): void {
 /** The hidden `__supervise` entry of `start --detach`: supervises in the background, reports to its launcher over IPC. */
 export async function superviseDetached(ctx: CliContext, raw: string | undefined): Promise<number> {
   const logDir = path.join(ctx.engine.paths.stateDir, 'logs');
-  fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
+  try {
+    fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
+  } catch {
+    // A read-only or full home: the start below fails with the reason, reported to the launcher over IPC
+  }
   const log = path.join(logDir, 'supervisor.log');
   const write = (text: string) => {
     try {
