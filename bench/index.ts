@@ -16,12 +16,13 @@ import { markdown, type SummaryRow } from './lib/stats.ts';
 import { idleBench } from './idle.ts';
 import { pollBench } from './poll.ts';
 import { raceBench } from './race.ts';
+import { soakBench } from './soak.ts';
 import { rivalsBench } from './rivals.ts';
 import { startBench } from './start.ts';
 import { statusBench } from './status.ts';
 import { stopBench } from './stop.ts';
 
-const BENCHES: Bench[] = [pollBench, statusBench, startBench, stopBench, idleBench, rivalsBench, raceBench];
+const BENCHES: Bench[] = [pollBench, statusBench, startBench, stopBench, idleBench, rivalsBench, raceBench, soakBench];
 
 /** In a child: run one benchmark, end everything it started whatever happens, write its summary rows. */
 async function child(name: string): Promise<void> {
@@ -60,7 +61,7 @@ async function parent(args: string[]): Promise<number> {
     console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
     return 2;
   }
-  const selected = names.length > 0 ? BENCHES.filter((b) => names.includes(b.name)) : BENCHES;
+  const selected = names.length > 0 ? BENCHES.filter((b) => names.includes(b.name)) : BENCHES.filter((b) => !b.explicit);
   const runId = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bbia-bench-'));
   let interrupted = false;

@@ -12,6 +12,8 @@ export interface Bench {
   robots: boolean;
   /** Rough duration of a full run, seconds (shown before it starts). */
   seconds: number;
+  /** Run only when named (long runs, such as the soak). */
+  explicit?: boolean;
   /** Runs it and returns its summary rows. */
   run(run: RunInfo): Promise<SummaryRow[]>;
 }

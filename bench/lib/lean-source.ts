@@ -45,5 +45,5 @@ export function createLeanSource(): ReturnType<typeof createLinuxSource> {
       fs.readFileSync = original;
     }
   };
-  return { list: wrap(base.list), read: wrap(base.read), cwd: base.cwd };
+  return { list: wrap(base.list), read: wrap(base.read), cwd: base.cwd, children: base.children };
 }
