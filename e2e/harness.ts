@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test as base, type Page } from 'playwright/test';
-import { API_METHODS } from '../main/ipc/contract.js';
+import { API_METHODS, type Channel } from '../main/ipc/contract.js';
 import { waitFor } from '../main/engine/wait.js';
 import type { DialogAnswer, ShownDialog } from './harness/test-dialogs.js';
 import { installShim } from './shim.js';
@@ -26,9 +26,15 @@ export interface Harness {
   nextDialog(waitMs?: number): Promise<ShownDialog>;
   /** Answers the dialog on screen. */
   answer(answer: DialogAnswer): Promise<void>;
+  /** Calls one IPC channel as the popover would (settings for a scenario, a bounded history read). */
+  call(channel: Channel, request: unknown): Promise<unknown>;
 }
 
-async function startHarness(env: Record<string, string>): Promise<{ harness: Harness; child: ChildProcess }> {
+/** The popover's size in points (main/popover.ts POPOVER_SIZE; that file imports electron). */
+export const POPOVER_VIEWPORT = { width: 380, height: 620 } as const;
+
+/** Starts a harness on a fresh temp HOME with the fake robot's knobs in `env`. */
+export async function startHarness(env: Record<string, string>): Promise<{ harness: Harness; child: ChildProcess }> {
   if (!fs.existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first`);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'bbia-e2e-'));
   const project = path.join(home, 'bbia-project');
@@ -55,12 +61,26 @@ async function startHarness(env: Record<string, string>): Promise<{ harness: Har
       const r = (await (await fetch(`${url}/test/dialog`, { method: 'POST', body: JSON.stringify(answer) })).json()) as { answered: boolean };
       if (!r.answered) throw new Error('there was no dialog to answer');
     },
+    async call(channel, request) {
+      const response = await fetch(`${url}/ipc/${channel}`, { method: 'POST', body: JSON.stringify({ request }) });
+      const value: unknown = await response.json();
+      if (!response.ok) throw new Error(`${channel}: ${(value as { error: string }).error}`);
+      return value;
+    },
   };
   return { harness, child };
 }
 
+/** Stops a harness (it stops its robot's tree first) and removes its HOME. */
+export async function stopHarness(started: { harness: Harness; child: ChildProcess }): Promise<void> {
+  started.child.kill('SIGTERM');
+  await waitFor(() => started.child.exitCode !== null || started.child.signalCode !== null, 15_000);
+  fs.rmSync(started.harness.home, { recursive: true, force: true });
+}
+
 /** Opens the popover of a harness in a page, with the shim in place of the preload. */
 export async function openPopover(page: Page, harness: Harness): Promise<void> {
+  await page.setViewportSize(POPOVER_VIEWPORT);
   await page.addInitScript(installShim, { ...API_METHODS });
   await page.goto(harness.url);
 }
@@ -70,13 +90,11 @@ export const test = base.extend<object, { harness: Harness }>({
   harness: [
     async ({ playwright: _playwright }, use) => {
       // A busy robot with two helpers: a real tree with real CPU figures
-      const { harness, child } = await startHarness({ BBIA_FAKE_BUSY: '1', BBIA_FAKE_CHILDREN: '2' });
+      const started = await startHarness({ BBIA_FAKE_BUSY: '1', BBIA_FAKE_CHILDREN: '2' });
       try {
-        await use(harness);
+        await use(started.harness);
       } finally {
-        child.kill('SIGTERM');
-        await waitFor(() => child.exitCode !== null || child.signalCode !== null, 15_000);
-        fs.rmSync(harness.home, { recursive: true, force: true });
+        await stopHarness(started);
       }
     },
     { scope: 'worker' },

@@ -2,8 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, openPopover, test } from './harness.js';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
-
 /** True while the PID exists and is not a zombie. */
 function alive(pid: number): boolean {
   try {
@@ -60,8 +58,6 @@ test.describe('the popover in Chromium, against the real engine', () => {
     // The busy robot's CPU, measured over an interval, climbs well above zero
     await expect.poll(async () => parseFloat((await page.locator('#inst-cpu').textContent()) ?? '0'), { timeout: 15_000 }).toBeGreaterThan(20);
     await expect(page.locator('#inst-ram')).toHaveText(/^\d+\.\d MB$/);
-    fs.mkdirSync(path.join(ROOT, 'docs'), { recursive: true });
-    await page.locator('#popover').screenshot({ path: path.join(ROOT, 'docs', 'popover.png') });
   });
 
   test('a cancelled stop stops nothing', async ({ page, harness }) => {

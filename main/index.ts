@@ -4,8 +4,9 @@
  * work is done by the engine and the transport-free handler table in main/ipc.
  */
 import path from 'node:path';
-import { app, powerMonitor, session } from 'electron';
-import { applyLoginItem, openAppSettings } from './settings.js';
+import { app, powerMonitor, session, shell } from 'electron';
+import { applyLoginItem } from './login-item.js';
+import { openAppSettings } from './settings.js';
 import { createEngine } from './engine/engine.js';
 import { createPaths } from './engine/paths.js';
 import { electronDialogs } from './dialogs.js';
@@ -13,9 +14,9 @@ import { appTranslator, langOf } from './i18n/strings.js';
 import { createHandlers } from './ipc/handlers.js';
 import { SupervisionHolder } from './ipc/holder.js';
 import { registerIpc } from './ipc/register.js';
-import { createStateService } from './ipc/state.js';
+import { createStateService, processId } from './ipc/state.js';
 import { claimSingleInstance, installQuitPath } from './lifecycle.js';
-import { notify } from './notifications.js';
+import { notify, Notifier } from './notifications.js';
 import { createPopover, hardenContents, type Popover } from './popover.js';
 import { AppTray } from './tray.js';
 
@@ -39,13 +40,28 @@ async function main(): Promise<void> {
   const engine = createEngine({ paths, settings: settings.port.read(), warnings: settings.problem ? [settings.problem] : [] });
   const lang = langOf(app.getLocale());
   const t = appTranslator(lang);
-  const holder = new SupervisionHolder(engine, (end) => {
-    if (end.stoppedBy) return;
-    notify(engine.settings.notifications, t('exitedTitle'), t('exitedBody', { how: end.exitCode !== null ? `exit code ${end.exitCode}` : `signal ${end.signal}` }));
-  });
-  const state = createStateService(engine, holder, { lang, t });
+  // Launch at login follows the setting from the first run, not only once it is changed
+  applyLoginItem(engine.settings);
 
   let tray: AppTray | undefined;
+  let table: ReturnType<typeof createHandlers> | undefined;
+  const report = (result: Promise<{ ok: boolean; cancelled?: boolean; message: string }>) =>
+    void result.then(async (r) => {
+      if (!r.ok && !r.cancelled) notify(true, 'bbia-safe', r.message);
+      tray?.update(await state.refresh());
+    });
+  const notifier = new Notifier(() => engine.settings.notifications, t, {
+    show: () => popover?.show(),
+    // Stop from a notification takes the popover's path: the same confirmation, the same identity checks
+    stop: (runaway) => {
+      if (!table) return;
+      popover?.show();
+      report(runaway.process.locked ? table['robot:stop']({ force: false }) : table['process:stop']({ id: processId(runaway.process) }));
+    },
+  });
+  const holder = new SupervisionHolder(engine, (end) => notifier.exited(end));
+  const state = createStateService(engine, holder, { lang, t, onPoll: (m) => notifier.runaways(m.startedRunaways, m.at) });
+
   popover = createPopover({
     preload: path.join(OUT, 'preload', 'index.cjs'),
     index: path.join(OUT, 'renderer', 'index.html'),
@@ -53,16 +69,20 @@ async function main(): Promise<void> {
   });
   const dialogs = electronDialogs(popover);
   let poll: NodeJS.Timeout | undefined;
+  // The poll loop: one monitor tick per interval (history, runaways, leftovers), whether the popover is open or not
   const follow = () => {
     clearInterval(poll);
-    poll = setInterval(() => tray?.update(state.refresh()), engine.settings.pollInterval);
+    poll = setInterval(() => {
+      state.poll().then((s) => tray?.update(s), (error: Error) => log(`poll failed: ${error.message}`));
+    }, engine.settings.pollInterval);
   };
-  const table = createHandlers({
+  const handlers = createHandlers({
     engine,
     dialogs,
     holder,
     state,
     settings: settings.port,
+    shell: { openPath: (file) => shell.openPath(file) },
     t,
     log,
     onSettingsChanged: (s) => {
@@ -70,8 +90,9 @@ async function main(): Promise<void> {
       follow();
     },
   });
+  table = handlers;
   const shown = popover;
-  registerIpc(table, () => shown.webContents);
+  registerIpc(handlers, () => shown.webContents);
   const quitPath = installQuitPath({ app, holder, dialogs, engine, t, log });
   // Logout and shutdown take the quit path too: preventDefault delays them until the tree is stopped.
   // The event argument is documented but missing from electron.d.ts's 'shutdown' listener type.
@@ -80,19 +101,15 @@ async function main(): Promise<void> {
     void quitPath.stopAndQuit('shutdown');
   });
 
-  const report = (result: Promise<{ ok: boolean; cancelled?: boolean; message: string }>) =>
-    void result.then((r) => {
-      if (!r.ok && !r.cancelled) notify(true, 'bbia-safe', r.message);
-      tray?.update(state.refresh());
-    });
   tray = new AppTray(path.join(app.getAppPath(), 'assets'), t, {
     toggle: (bounds) => shown.toggle(bounds),
-    start: (mode) => report(table['robot:start']({ mode })),
-    stop: (force) => report(table['robot:stop']({ force })),
-    killAll: () => report(table['processes:kill-all'](null)),
+    start: (mode) => report(handlers['robot:start']({ mode })),
+    stop: (force) => report(handlers['robot:stop']({ force })),
+    killAll: () => report(handlers['processes:kill-all'](null)),
+    cleanup: () => report(handlers['leftovers:cleanup'](null)),
     quit: () => app.quit(),
   });
-  tray.update(state.refresh());
+  tray.update(await state.poll());
   follow();
 }
 

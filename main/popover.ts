@@ -1,7 +1,7 @@
 import { BrowserWindow, screen, type Rectangle, type WebContents } from 'electron';
 
 /** The popover's size, in points. */
-export const POPOVER_SIZE = { width: 380, height: 440 } as const;
+export const POPOVER_SIZE = { width: 380, height: 620 } as const;
 
 /**
  * Where the popover goes: centred under the tray icon (menubar's `trayCenter` on macOS), kept inside

@@ -1,4 +1,3 @@
-import { app } from 'electron';
 import Store from 'electron-store';
 import { packageVersion } from './engine/package-info.js';
 import { SETTINGS_NAME, type Paths } from './engine/paths.js';
@@ -45,9 +44,4 @@ export function openAppSettings(paths: Paths): AppSettings {
       },
     };
   }
-}
-
-/** Applies "launch at login" (only in the packaged app: in development it would register the bare Electron binary). */
-export function applyLoginItem(settings: Settings): void {
-  if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: settings.launchAtLogin });
 }

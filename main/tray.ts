@@ -14,6 +14,8 @@ export interface TrayActions {
   stop(force: boolean): void;
   /** Kill every BBIA process. */
   killAll(): void;
+  /** Stop the leftovers (after a confirmation). */
+  cleanup(): void;
   /** Quit the app (through the quit path). */
   quit(): void;
 }
@@ -24,17 +26,26 @@ export function trayImageFile(assetsDir: string, health: Health): string {
   return path.join(assetsDir, `${name}.png`);
 }
 
-/** The right-click menu: the popover's actions and Quit, enabled as the state allows. */
+/** How many leftovers a state lists. */
+export function leftoverCount(state: AppState | undefined): number {
+  return state?.processes.filter((p) => p.leftover).length ?? 0;
+}
+
+/** The right-click menu: the popover's actions, the leftover count and its cleanup, and Quit, enabled as the state allows. */
 export function trayMenuTemplate(state: AppState | undefined, t: AppTranslate, actions: TrayActions, trayBounds: () => Rectangle): MenuItemConstructorOptions[] {
   const running = state?.instance != null;
   const canStart = !running && state?.projectOk === true && state.busy === null;
   const modes: Mode[] = ['graphical', 'headless', 'test'];
+  const leftovers = leftoverCount(state);
   return [
     { label: t('menuOpen'), click: () => actions.toggle(trayBounds()) },
     { type: 'separator' },
     { label: t('menuStart'), enabled: canStart, submenu: modes.map((mode) => ({ label: mode, click: () => actions.start(mode) })) },
     { label: t('stop'), enabled: running, click: () => actions.stop(false) },
     { label: t('forceStop'), enabled: running, click: () => actions.stop(true) },
+    { type: 'separator' },
+    { label: leftovers > 0 ? t('menuLeftovers', { n: leftovers }) : t('menuNoLeftovers'), enabled: false },
+    { label: t('menuCleanup'), enabled: leftovers > 0 && state?.busy === null, click: () => actions.cleanup() },
     { label: `${t('killAll')}…`, enabled: (state?.processes.length ?? 0) > 0, click: () => actions.killAll() },
     { type: 'separator' },
     { label: t('menuQuit'), click: () => actions.quit() },

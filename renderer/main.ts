@@ -1,5 +1,5 @@
 /** The popover: polls the state at the poll interval and sends the user's actions through `window.bbia`. */
-import type { ActionResult, AppState } from '../main/ipc/contract.js';
+import type { ActionResult, AppState, HistoryView } from '../main/ipc/contract.js';
 import { byId } from './format.js';
 import { fillSettings, wireSettings } from './settings-form.js';
 import { translatePage, words, type Tr } from './strings.js';
@@ -9,6 +9,8 @@ let tr: Tr = words('en');
 let lang: string | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
 let interval = 2000;
+/** Samples per sparkline: the 10 minutes of history at the default poll interval, and a bounded payload. */
+const HISTORY_SAMPLES = 300;
 
 function report(ok: boolean, message: string): void {
   const line = byId('message');
@@ -16,7 +18,7 @@ function report(ok: boolean, message: string): void {
   line.dataset.ok = String(ok);
 }
 
-function show(state: AppState): void {
+function show(state: AppState, history: HistoryView | undefined): void {
   if (state.lang !== lang) {
     lang = state.lang;
     tr = words(state.lang);
@@ -25,7 +27,7 @@ function show(state: AppState): void {
     byId<HTMLSelectElement>('mode').value = state.settings.defaultMode;
   }
   interval = state.settings.pollInterval;
-  render(state, tr, (id) => void act(() => window.bbia.stopProcess({ id })));
+  render(state, history, tr, (id) => void act(() => window.bbia.stopProcess({ id })));
   fillSettings(state.settings);
 }
 
@@ -33,7 +35,10 @@ function show(state: AppState): void {
 async function refresh(): Promise<void> {
   clearTimeout(timer);
   try {
-    show(await window.bbia.getState());
+    const state = await window.bbia.getState();
+    // The sparklines are a bonus: a failed history read leaves them empty, never the popover
+    const history = await window.bbia.getHistory({ samples: HISTORY_SAMPLES }).catch(() => undefined);
+    show(state, history);
   } catch (error) {
     report(false, (error as Error).message);
   }
@@ -42,7 +47,7 @@ async function refresh(): Promise<void> {
 
 /** Runs one action, shows its outcome, and refreshes at once. */
 async function act(action: () => Promise<ActionResult>): Promise<void> {
-  for (const b of document.querySelectorAll<HTMLButtonElement>('.actions button, #kill-all')) b.disabled = true;
+  for (const b of document.querySelectorAll<HTMLButtonElement>('.actions button, #kill-all, #cleanup')) b.disabled = true;
   try {
     const result = await action();
     report(result.ok, result.message);
@@ -59,6 +64,8 @@ byId('start').addEventListener('click', () => {
 byId('stop').addEventListener('click', () => void act(() => window.bbia.stop({ force: false })));
 byId('force-stop').addEventListener('click', () => void act(() => window.bbia.stop({ force: true })));
 byId('kill-all').addEventListener('click', () => void act(() => window.bbia.killAll()));
+byId('cleanup').addEventListener('click', () => void act(() => window.bbia.cleanup()));
+byId('open-log').addEventListener('click', () => void act(() => window.bbia.openLog()));
 byId('open-settings').addEventListener('click', () => (byId('settings').hidden = !byId('settings').hidden));
 byId('close-settings').addEventListener('click', () => (byId('settings').hidden = true));
 document.addEventListener('keydown', (e) => {

@@ -3,11 +3,18 @@ import { byId } from './format.js';
 
 type Key = keyof SettingsView;
 const TEXT: Key[] = ['python', 'defaultMode'];
-const NUMBER: Key[] = ['stopTimeout', 'pollInterval'];
+const NUMBER: Key[] = ['stopTimeout', 'pollInterval', 'leftoverMinutes'];
+const RUNAWAY = ['cpuPercent', 'sustainSeconds', 'memoryMB'] as const;
+let shown: SettingsView | undefined;
 const CHECK: Key[] = ['confirmStop', 'confirmBeforeQuit', 'notifications', 'launchAtLogin'];
 
 /** Shows the settings in the form (not while the user edits a field). */
 export function fillSettings(settings: SettingsView): void {
+  shown = settings;
+  for (const key of RUNAWAY) {
+    const input = byId<HTMLInputElement>(`s-runaway-${key}`);
+    if (document.activeElement !== input) input.value = String(settings.runaway[key]);
+  }
   byId<HTMLInputElement>('s-projectDir').value = settings.projectDir;
   byId<HTMLInputElement>('s-projectDir').title = settings.projectDir;
   for (const key of [...TEXT, ...NUMBER]) {
@@ -30,6 +37,13 @@ export function wireSettings(report: (ok: boolean, message: string) => void, ref
     byId<HTMLInputElement>(`s-${key}`).addEventListener('change', (e) => {
       const value = Number((e.target as HTMLInputElement).value);
       if (Number.isFinite(value)) void save({ [key]: value });
+    });
+  }
+  // The thresholds are one setting: a change sends all three, the others as shown
+  for (const key of RUNAWAY) {
+    byId<HTMLInputElement>(`s-runaway-${key}`).addEventListener('change', (e) => {
+      const value = Number((e.target as HTMLInputElement).value);
+      if (shown && Number.isFinite(value)) void save({ runaway: { ...shown.runaway, [key]: value } });
     });
   }
   for (const key of CHECK) byId<HTMLInputElement>(`s-${key}`).addEventListener('change', (e) => void save({ [key]: (e.target as HTMLInputElement).checked }));

@@ -21,6 +21,8 @@ describe('detection rules (CONTRACT: what counts as a BBIA process)', () => {
     expect(kind('python3 reachy_mini_daemon')).toBe('simulator');
     expect(kind('python3 tests/WEBSOCKET_INTEGRATION_check.py')).toBe('websocket');
     expect(kind('python3 -m http.server')).toBeUndefined();
+    expect(kind('cat /home/me/.bbia_sim.pid')).toBeUndefined();
+    expect(kind('python3 /opt/bbia_sim/run.py --lock /home/me/.bbia_sim.lock')).toBe('simulator');
   });
   it('counts pytest only in or on the BBIA project folder', () => {
     expect(kind('python3 -m pytest tests/', '/home/me/bbia')).toBe('test');

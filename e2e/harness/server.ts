@@ -5,6 +5,7 @@
  *   POST /ipc/<channel>   {request}          -> the handler's response (validated as main does)
  *   GET  /test/dialog?wait=ms                -> the dialog on screen, if any
  *   POST /test/dialog     {confirm}|{folder} -> answers it
+ *   GET  /test/opened                       -> the files "Open log" asked the shell to open
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -32,7 +33,10 @@ const t = appTranslator(lang);
 const holder = new SupervisionHolder(engine);
 const state = createStateService(engine, holder, { lang, t });
 const dialogs = new TestDialogs();
-const table = createHandlers({ engine, dialogs, holder, state, settings, t, log: (m) => console.error(`[harness] ${m}`) });
+// The shell port records what it would open (shell.openPath in the app)
+const opened: string[] = [];
+const shell = { openPath: async (file: string) => (opened.push(file), '') };
+const table = createHandlers({ engine, dialogs, holder, state, settings, shell, t, log: (m) => console.error(`[harness] ${m}`) });
 
 const body = async (req: http.IncomingMessage): Promise<unknown> => {
   let text = '';
@@ -55,6 +59,7 @@ const server = http.createServer(async (req, res) => {
       if (req.method === 'POST') return send(res, 200, { answered: dialogs.answer((await body(req)) as DialogAnswer) });
       return send(res, 200, (await dialogs.next(Number(url.searchParams.get('wait') ?? 0))) ?? null);
     }
+    if (url.pathname === '/test/opened') return send(res, 200, opened);
     const file = path.join(RENDERER, path.normalize(url.pathname === '/' ? '/index.html' : url.pathname));
     if (req.method !== 'GET' || !file.startsWith(RENDERER + path.sep) || !fs.existsSync(file)) return send(res, 404, { error: 'not found' });
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });

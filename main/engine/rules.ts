@@ -25,6 +25,7 @@ export const DEFAULT_RULES: readonly Rule[] = [
 ];
 
 const PYTEST = /(^|[\s/])(py\.test|pytest)(\s|$|\.py)|-m\s+pytest\b/i;
+const LOCK_FILE_NAMES = /\.bbia_sim\.(pid|lock)\S*/g;
 const SELF = /(^|\/)bbia-safe(\.js)?$|bbia-safe\.app\/|bbia-safe helper/i;
 
 /** What the classifier needs besides the command line. */
@@ -63,7 +64,8 @@ function pytestInProject(pid: number, argv: readonly string[], ctx: ClassifyCont
 /** The kind of a command line, or undefined when it is not a BBIA process. */
 export function classify(pid: number, argv: readonly string[], command: string, ctx: ClassifyContext): Kind | undefined {
   if (argv.length === 0 || isBbiaSafe(argv)) return undefined;
-  const lower = command.toLowerCase();
+  // bbia-safe's own lock file names are not the simulator: `cat ~/.bbia_sim.pid` is not a BBIA process
+  const lower = command.toLowerCase().replace(LOCK_FILE_NAMES, '');
   if (lower.includes('launch_complete_robot.py')) return 'robot';
   if (PYTEST.test(command)) return pytestInProject(pid, argv, ctx) ? 'test' : undefined;
   for (const rule of [...DEFAULT_RULES, ...(ctx.extraRules ?? [])]) {

@@ -16,7 +16,7 @@ export function confirmRequest(
   kind: ConfirmRequest['kind'],
   targets: readonly ConfirmTarget[],
   t: AppTranslate,
-  vars: { timeout?: number; pid?: number } = {},
+  vars: { timeout?: number; pid?: number; minutes?: number } = {},
 ): ConfirmRequest {
   const n = targets.length;
   const list = targetLines(targets, t);
@@ -25,6 +25,7 @@ export function confirmRequest(
     'force-stop': [t('stopTitle'), t('forceMessage', { n }), t('forceDetail'), t('forceStop')],
     'stop-process': [t('stopTitle'), t('killOneMessage', { kind: targets[0]?.kind ?? '' }), t('stopDetail', { timeout: vars.timeout ?? 5 }), t('stop')],
     'kill-all': [t('killAllTitle'), t('killAllMessage', { n }), t('killAllDetail'), t('killAll')],
+    cleanup: [t('cleanupTitle'), t('cleanupMessage', { n }), t('cleanupDetail', { minutes: vars.minutes ?? 0, timeout: vars.timeout ?? 5 }), t('cleanupConfirm')],
     quit: [t('quitTitle'), t('quitMessage', { pid: vars.pid ?? targets[0]?.pid ?? '' }), t('quitDetail'), t('stopAndQuit')],
   };
   const [title, message, intro, confirmLabel] = words[kind];

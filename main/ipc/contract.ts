@@ -25,6 +25,10 @@ export interface ProcessView {
   startedAt: number;
   /** Command line. */
   command: string;
+  /** Over a runaway threshold now: `cpu` (sustained) or `memory`; null otherwise. */
+  runaway: 'cpu' | 'memory' | null;
+  /** A leftover: a test, websocket or viewer process outside the instance, older than the threshold. */
+  leftover: boolean;
 }
 
 /** The instance, with the figures of its whole tree. */
@@ -52,8 +56,42 @@ export interface InstanceState {
 /** The settings the popover shows and edits. */
 export type SettingsView = Pick<
   Settings,
-  'projectDir' | 'python' | 'defaultMode' | 'stopTimeout' | 'pollInterval' | 'confirmStop' | 'confirmBeforeQuit' | 'notifications' | 'launchAtLogin'
+  | 'projectDir'
+  | 'python'
+  | 'defaultMode'
+  | 'stopTimeout'
+  | 'pollInterval'
+  | 'runaway'
+  | 'leftoverMinutes'
+  | 'confirmStop'
+  | 'confirmBeforeQuit'
+  | 'notifications'
+  | 'launchAtLogin'
 >;
+
+/** How the last robot that exited on its own ended (shown while no robot runs; restarting is the user's call). */
+export interface LastExitView {
+  /** Its PID. */
+  pid: number;
+  /** Its mode. */
+  mode: string;
+  /** Exit code, when it exited. */
+  exitCode: number | null;
+  /** Signal, when one ended it. */
+  signal: string | null;
+  /** When it ended, epoch ms. */
+  at: number;
+  /** The last lines of its log. */
+  lastLines: string[];
+}
+
+/** Whole-machine totals at the last poll. */
+export interface MachineView {
+  /** CPU %, 0-100. */
+  cpu: number;
+  /** Memory in use, MB. */
+  usedMB: number;
+}
 
 /** What the tray and the popover say at a glance. */
 export type Health = 'idle' | 'running' | 'warning';
@@ -64,7 +102,7 @@ export interface AppState {
   at: number;
   /** idle, running or warning. */
   health: Health;
-  /** Why the state is `warning` (orphan, strays, runaway, untrusted files). */
+  /** Why the state is `warning` (orphan, runaway, leftovers, a robot outside bbia-safe, untrusted files). */
   reasons: string[];
   /** True when the lock directory exists. */
   locked: boolean;
@@ -80,7 +118,38 @@ export interface AppState {
   projectOk: boolean;
   /** The app's language. */
   lang: 'en' | 'fr';
+  /** Machine totals, when they could be read. */
+  machine: MachineView | null;
+  /** The last robot that exited on its own, while none runs. */
+  lastExit: LastExitView | null;
+  /** The robot log's last lines (empty when there is no log yet). */
+  logLines: string[];
+  /** True when the robot log exists (Open log is possible). */
+  logExists: boolean;
 }
+
+/** One series of the history: one value per poll, oldest first; null where there was no sample. */
+export interface SeriesView {
+  /** CPU %. */
+  cpu: (number | null)[];
+  /** Memory, MB (resident for a process, in use for the machine). */
+  memMB: (number | null)[];
+}
+
+/** The last samples of the history (at most what was asked): the machine, the instance's tree, each process. */
+export interface HistoryView {
+  /** Milliseconds between two samples. */
+  intervalMs: number;
+  /** The whole machine. */
+  machine: SeriesView;
+  /** The instance's tree summed, or null when none runs. */
+  instance: SeriesView | null;
+  /** Each process of the last scan, by its opaque id. */
+  processes: ({ id: string } & SeriesView)[];
+}
+
+/** The most samples one history request may ask for (10 minutes at 1 s). */
+export const MAX_HISTORY_SAMPLES = 600;
 
 /** The outcome of an action; `cancelled` when the user said no (nothing was done). */
 export interface ActionResult {
@@ -108,6 +177,9 @@ export interface IpcContract {
   'settings:get': { request: null; response: SettingsView };
   'settings:set': { request: Partial<SettingsView>; response: SettingsResult };
   'settings:pick-project': { request: null; response: SettingsResult };
+  'history:get': { request: { samples: number }; response: HistoryView };
+  'leftovers:cleanup': { request: null; response: ActionResult };
+  'log:open': { request: null; response: ActionResult };
 }
 
 /** A channel name. */
@@ -127,6 +199,9 @@ export const API_METHODS = {
   getSettings: 'settings:get',
   setSettings: 'settings:set',
   pickProject: 'settings:pick-project',
+  getHistory: 'history:get',
+  cleanup: 'leftovers:cleanup',
+  openLog: 'log:open',
 } as const satisfies Record<string, Channel>;
 
 type MethodOf<C extends Channel> = RequestOf<C> extends null ? () => Promise<ResponseOf<C>> : (request: RequestOf<C>) => Promise<ResponseOf<C>>;
@@ -162,6 +237,13 @@ const SETTING_GUARDS: { [K in keyof SettingsView]-?: (v: unknown) => boolean } =
   defaultMode: (v) => MODE_VALUES.includes(v as Mode),
   stopTimeout: (v) => inRange(v, 0.1, 600),
   pollInterval: (v) => inRange(v, 250, 60000),
+  runaway: (v) =>
+    isRecord(v) &&
+    onlyKeys(v, ['cpuPercent', 'sustainSeconds', 'memoryMB']) &&
+    inRange(v.cpuPercent, 1, 10000) &&
+    inRange(v.sustainSeconds, 1, 86400) &&
+    inRange(v.memoryMB, 1, 16 * 1024 * 1024),
+  leftoverMinutes: (v) => inRange(v, 0, 10080),
   confirmStop: (v) => typeof v === 'boolean',
   confirmBeforeQuit: (v) => typeof v === 'boolean',
   notifications: (v) => typeof v === 'boolean',
@@ -180,8 +262,12 @@ export const VALIDATORS: { [C in Channel]: Guard<RequestOf<C>> } = {
   'processes:kill-all': isNull,
   'settings:get': isNull,
   'settings:set': (v): v is Partial<SettingsView> =>
-    isRecord(v) && Object.keys(v).length > 0 && Object.entries(v).every(([k, x]) => SETTING_GUARDS[k as keyof SettingsView]?.(x) === true),
+    isRecord(v) && Object.keys(v).length > 0 && Object.entries(v).every(([k, x]) => Object.hasOwn(SETTING_GUARDS, k) && SETTING_GUARDS[k as keyof SettingsView](x) === true),
   'settings:pick-project': isNull,
+  'history:get': (v): v is { samples: number } =>
+    isRecord(v) && onlyKeys(v, ['samples']) && Number.isSafeInteger(v.samples) && inRange(v.samples, 2, MAX_HISTORY_SAMPLES),
+  'leftovers:cleanup': isNull,
+  'log:open': isNull,
 };
 
 /** True when `channel` is one of the contract's. */

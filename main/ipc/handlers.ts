@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { BbiaError } from '../engine/errors.js';
 import type { Engine } from '../engine/engine.js';
 import { isProjectDir } from '../engine/launch.js';
@@ -7,7 +9,7 @@ import type { AppTranslate } from '../i18n/strings.js';
 import { confirmRequest } from './confirm-text.js';
 import { isChannel, VALIDATORS, type ActionResult, type Channel, type RequestOf, type ResponseOf, type SettingsResult } from './contract.js';
 import type { SupervisionHolder } from './holder.js';
-import type { DialogPort, SettingsPort } from './ports.js';
+import type { DialogPort, SettingsPort, ShellPort } from './ports.js';
 import { settingsView, type StateService } from './state.js';
 
 /** What the handlers work with; the app and the e2e harness each build one. */
@@ -22,6 +24,8 @@ export interface HandlerDeps {
   state: StateService;
   /** The shared settings file. */
   settings: SettingsPort;
+  /** Opens the robot log with the user's default app. */
+  shell?: ShellPort;
   /** Translator. */
   t: AppTranslate;
   /** Hears settings once written (launch at login, poll interval). */
@@ -141,6 +145,29 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
         if (survivors.length > 0) return { ok: false, message: t('survivors', { list: survivors.map((p) => p.pid).join(', ') }) };
         return { ok: true, message: t('killed', { n: targets.length }) };
       }),
+
+    'leftovers:cleanup': () =>
+      exclusive('cleanup', async () => {
+        const targets = engine.planCleanup();
+        if (targets.length === 0) return { ok: true, message: t('noLeftovers') };
+        const timeout = engine.settings.stopTimeout;
+        const request = confirmRequest('cleanup', targets, t, { timeout, minutes: engine.settings.leftoverMinutes });
+        if (!(await ask(request))) return cancelled;
+        const started = Date.now();
+        // stopTree re-checks each identity (PID and start time) before any signal
+        const survivors = await engine.cleanup(targets, timeout * 1000);
+        if (survivors.length > 0) return { ok: false, message: t('survivors', { list: survivors.map((p) => p.pid).join(', ') }) };
+        return { ok: true, message: t('cleaned', { n: targets.length, ms: Date.now() - started }) };
+      }),
+
+    'history:get': async ({ samples }) => state.history(samples),
+
+    'log:open': async () => {
+      const file = engine.paths.robotLog;
+      if (!fs.existsSync(file)) return { ok: false, message: t('noLog') };
+      const why = deps.shell ? await deps.shell.openPath(file) : 'no shell';
+      return why ? { ok: false, message: t('logOpenFailed', { file: path.basename(file), why }) } : { ok: true, message: t('logOpened', { file: path.basename(file) }) };
+    },
 
     'settings:get': async () => settingsView(engine.settings),
 

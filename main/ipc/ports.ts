@@ -17,7 +17,7 @@ export interface ConfirmTarget {
 /** A confirmation, fully worded by the electron-free side so every transport shows the same text. */
 export interface ConfirmRequest {
   /** What is asked. */
-  kind: 'stop' | 'force-stop' | 'stop-process' | 'kill-all' | 'quit';
+  kind: 'stop' | 'force-stop' | 'stop-process' | 'kill-all' | 'quit' | 'cleanup';
   /** Window title. */
   title: string;
   /** The question. */
@@ -46,4 +46,10 @@ export interface SettingsPort {
   read(): Settings;
   /** Writes some keys (already validated); returns the document in force. */
   write(patch: Partial<Settings>): Settings;
+}
+
+/** Opening files with the user's default app (`shell.openPath` in the app; recorded by the e2e harness). */
+export interface ShellPort {
+  /** Opens a file (Console.app opens .log on macOS); resolves with an error message, empty on success. */
+  openPath(file: string): Promise<string>;
 }

@@ -1,9 +1,16 @@
-import type { Engine, StatusReport } from '../engine/engine.js';
+import { formatAge } from '../cli/format.js';
+import type { Engine } from '../engine/engine.js';
 import { isProjectDir } from '../engine/launch.js';
+import { tailLog } from '../engine/log-file.js';
+import { Monitor, type MonitorState } from '../engine/monitor.js';
 import type { BbiaProcess } from '../engine/scan.js';
 import type { Lang, AppTranslate } from '../i18n/strings.js';
-import { SETTINGS_KEYS, type AppState, type Health, type InstanceState, type ProcessView, type SettingsView } from './contract.js';
+import { SETTINGS_KEYS, type AppState, type Health, type HistoryView, type InstanceState, type LastExitView, type ProcessView, type SettingsView } from './contract.js';
 import type { SupervisionHolder } from './holder.js';
+import { historyView } from './history-view.js';
+
+/** Lines of the robot log the popover shows. */
+export const LOG_LINES = 6;
 
 /** The opaque id of a scanned process: its identity, never a PID alone. */
 export function processId(p: Pick<BbiaProcess, 'pid' | 'startKey'>): string {
@@ -12,7 +19,7 @@ export function processId(p: Pick<BbiaProcess, 'pid' | 'startKey'>): string {
 
 /** The settings subset the popover shows. */
 export function settingsView(settings: SettingsView): SettingsView {
-  return Object.fromEntries(SETTINGS_KEYS.map((k) => [k, settings[k]])) as SettingsView;
+  return structuredClone(Object.fromEntries(SETTINGS_KEYS.map((k) => [k, settings[k]]))) as SettingsView;
 }
 
 /** Options of {@link createStateService}. */
@@ -23,48 +30,52 @@ export interface StateOptions {
   t: AppTranslate;
   /** Clock (tests). */
   now?: () => number;
-  /** Scans closer together than this reuse the last one (the tray and the popover both poll). */
+  /** A state younger than this is reused (the poll loop and the popover both ask); default half the poll interval. */
   minIntervalMs?: number;
+  /** Sample the whole machine (systeminformation) at each poll; default true. */
+  machine?: boolean;
+  /** Hears every poll of the monitor (runaway notifications: `startedRunaways` comes once per episode). */
+  onPoll?: (state: MonitorState) => void;
 }
 
-/** The app's view of the engine: one scan feeds the tray, the popover, and the id -> process map. */
+/** Why the state is a warning: untrusted files, an orphan, runaways, a robot outside bbia-safe, leftovers. */
+export function warningReasons(m: MonitorState, settings: Pick<SettingsView, 'runaway' | 'leftoverMinutes'>, t: AppTranslate): string[] {
+  const reasons = [...m.warnings];
+  if (m.instance?.state === 'orphaned') reasons.push(t('reasonOrphan', { pid: m.instance.pid }));
+  for (const r of m.runaways) {
+    const p = r.process;
+    const lasting = formatAge(m.at - r.since);
+    if (r.reason === 'cpu') {
+      reasons.push(t('reasonRunawayCpu', { pid: p.pid, kind: p.kind, cpu: p.cpu.toFixed(0), for: lasting, limit: settings.runaway.cpuPercent, sustain: settings.runaway.sustainSeconds }));
+    } else {
+      reasons.push(t('reasonRunawayMemory', { pid: p.pid, kind: p.kind, mem: (p.memRss / 1048576).toFixed(0), limit: settings.runaway.memoryMB, for: lasting }));
+    }
+  }
+  for (const p of m.processes) if (p.kind === 'robot' && !p.locked) reasons.push(t('reasonUnmanaged', { pid: p.pid }));
+  const n = m.leftovers.length;
+  if (n > 0) reasons.push(settings.leftoverMinutes > 0 ? t('reasonLeftovers', { n, minutes: settings.leftoverMinutes }) : t('reasonLeftoversAny', { n }));
+  return reasons;
+}
+
+/** The app's view of the engine: one monitor feeds the tray, the popover, the history and the id -> process map. */
 export type StateService = ReturnType<typeof createStateService>;
 
 /** Builds the state service on an engine and the app's supervision holder. */
 export function createStateService(engine: Engine, holder: SupervisionHolder, options: StateOptions) {
   const now = options.now ?? Date.now;
   const t = options.t;
-  const overSince = new Map<string, number>();
-  let last: { state: AppState; byId: Map<string, BbiaProcess> } | undefined;
+  // The history's window is sized from the poll interval in force when the service starts (10 minutes)
+  const intervalMs = engine.settings.pollInterval;
+  const monitor = new Monitor(engine, { intervalMs, machine: options.machine ?? true });
+  let last: { state: AppState; byId: Map<string, BbiaProcess>; processes: BbiaProcess[] } | undefined;
   let busy: string | null = null;
+  let generation = 0;
+  let inflight: { generation: number; promise: Promise<AppState> } | undefined;
 
-  const reasonsOf = (report: StatusReport, at: number): string[] => {
-    const reasons = [...report.warnings];
-    const { runaway } = engine.settings;
-    if (report.instance?.state === 'orphaned') reasons.push(t('reasonOrphan', { pid: report.instance.pid }));
-    const strays = report.processes.filter((p) => !p.locked);
-    if (strays.length > 0) reasons.push(t('reasonStrays', { n: strays.length }));
-    const seen = new Set<string>();
-    for (const p of report.processes) {
-      const id = processId(p);
-      seen.add(id);
-      if (p.cpu >= runaway.cpuPercent) overSince.set(id, overSince.get(id) ?? at);
-      else overSince.delete(id);
-      const since = overSince.get(id);
-      if (p.memRss >= runaway.memoryMB * 1024 * 1024) {
-        reasons.push(t('reasonRunaway', { pid: p.pid, kind: p.kind, what: `${(p.memRss / 1048576).toFixed(0)} MB RAM` }));
-      } else if (since !== undefined && at - since >= runaway.sustainSeconds * 1000) {
-        reasons.push(t('reasonRunaway', { pid: p.pid, kind: p.kind, what: `${p.cpu.toFixed(0)}% CPU for ${Math.round((at - since) / 1000)} s` }));
-      }
-    }
-    for (const id of overSince.keys()) if (!seen.has(id)) overSince.delete(id);
-    return reasons;
-  };
-
-  const instanceOf = (report: StatusReport): InstanceState | null => {
-    const i = report.instance;
+  const instanceOf = (m: MonitorState): InstanceState | null => {
+    const i = m.instance;
     if (!i) return null;
-    const tree = report.processes.filter((p) => p.locked);
+    const tree = m.processes.filter((p) => p.locked);
     const own = holder.current?.record;
     return {
       pid: i.pid,
@@ -79,38 +90,91 @@ export function createStateService(engine: Engine, holder: SupervisionHolder, op
     };
   };
 
+  const lastExitOf = (m: MonitorState): LastExitView | null => {
+    const e = m.lastExit;
+    return e ? { pid: e.pid, mode: e.mode, exitCode: e.exitCode, signal: e.signal, at: Date.parse(e.at), lastLines: e.lastLines.slice(-LOG_LINES).map((l) => l.slice(0, 300)) } : null;
+  };
+
+  const build = (m: MonitorState): AppState => {
+    const reasons = warningReasons(m, engine.settings, t);
+    const instance = instanceOf(m);
+    const health: Health = reasons.length > 0 ? 'warning' : instance ? 'running' : 'idle';
+    const runaway = new Map(m.runaways.map((r) => [r.key, r.reason]));
+    const leftover = new Set(m.leftovers.map(processId));
+    const processes: ProcessView[] = m.processes.map((p) => ({
+      id: processId(p),
+      pid: p.pid,
+      kind: p.kind,
+      locked: p.locked,
+      cpu: p.cpu,
+      memRss: p.memRss,
+      startedAt: p.startedAt,
+      command: p.command,
+      runaway: runaway.get(processId(p)) ?? null,
+      leftover: leftover.has(processId(p)),
+    }));
+    const settings = settingsView(engine.settings);
+    const logLines = tailLog(engine.paths.robotLog, LOG_LINES).map((l) => l.slice(0, 300));
+    const state: AppState = {
+      at: m.at,
+      health,
+      reasons,
+      locked: m.locked,
+      instance,
+      processes,
+      busy,
+      settings,
+      projectOk: isProjectDir(settings.projectDir),
+      lang: options.lang,
+      machine: m.machine ?? null,
+      lastExit: lastExitOf(m),
+      logLines,
+      logExists: logLines.length > 0,
+    };
+    last = { state, byId: new Map(m.processes.map((p) => [processId(p), p])), processes: m.processes };
+    options.onPoll?.(m);
+    return state;
+  };
+
   return {
-    /** Scans (or reuses a scan younger than the minimum interval) and returns the whole state. */
-    refresh(): AppState {
-      const at = now();
-      if (last && at - last.state.at < (options.minIntervalMs ?? 200)) return { ...last.state, busy };
-      const { scan: _scan, inspection: _inspection, ...report } = engine.snapshot();
-      const reasons = reasonsOf(report, at);
-      const instance = instanceOf(report);
-      const health: Health = reasons.length > 0 ? 'warning' : instance ? 'running' : 'idle';
-      const processes: ProcessView[] = report.processes.map((p) => ({
-        id: processId(p),
-        pid: p.pid,
-        kind: p.kind,
-        locked: p.locked,
-        cpu: p.cpu,
-        memRss: p.memRss,
-        startedAt: p.startedAt,
-        command: p.command,
-      }));
-      const settings = settingsView(engine.settings);
-      const state: AppState = { at, health, reasons, locked: report.locked, instance, processes, busy, settings, projectOk: isProjectDir(settings.projectDir), lang: options.lang };
-      last = { state, byId: new Map(report.processes.map((p) => [processId(p), p])) };
-      return state;
+    /** The monitor behind the state (its history). */
+    monitor,
+
+    /** Polls the monitor once (one history sample); concurrent calls share one poll. */
+    poll(): Promise<AppState> {
+      if (inflight && inflight.generation === generation) return inflight.promise;
+      const previous = inflight?.promise.catch(() => undefined);
+      const entry = { generation, promise: (async () => (await previous, build(await monitor.tick())))() };
+      inflight = entry;
+      void entry.promise.finally(() => {
+        if (inflight === entry) inflight = undefined;
+      }).catch(() => {});
+      return entry.promise;
     },
+
+    /** The last state when it is recent enough, else a new poll. */
+    async refresh(): Promise<AppState> {
+      const fresh = options.minIntervalMs ?? engine.settings.pollInterval / 2;
+      if (last && now() - last.state.at < fresh) return { ...last.state, busy };
+      return this.poll();
+    },
+
+    /** The history of the last poll's processes, at most `samples` values per series. */
+    history(samples: number): HistoryView {
+      return historyView(monitor.history, last?.processes ?? [], samples, intervalMs);
+    },
+
     /** The process an id names in the last scan, if it was there. */
     lookup(id: string): BbiaProcess | undefined {
       return last?.byId.get(id);
     },
-    /** Forgets the last scan, so the next refresh scans again (after an action). */
+
+    /** Forgets the last state, so the next refresh polls again (after an action). */
     invalidate(): void {
+      generation++;
       if (last) last = { ...last, state: { ...last.state, at: -Infinity } };
     },
+
     /** Marks an action in progress (shown by the popover), or none. */
     setBusy(action: string | null): void {
       busy = action;

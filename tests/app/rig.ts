@@ -15,8 +15,11 @@ export class AnsweringDialogs implements DialogPort {
   answer = false;
   /** The folder the picker returns. */
   folder: string | undefined;
+  /** When set, a confirmation listing any other PID is refused, whatever `answer` says (never signal what the test did not start). */
+  onlyPids: ReadonlySet<number> | undefined;
   async confirm(request: ConfirmRequest): Promise<boolean> {
     this.asked.push(request);
+    if (this.onlyPids && !request.targets.every((p) => this.onlyPids!.has(p.pid))) return false;
     return this.answer;
   }
   async pickFolder(): Promise<string | undefined> {
