@@ -46,7 +46,16 @@ export function createPopover(options: { preload: string; index: string; trayBou
     maximizable: false,
     fullscreenable: false,
     skipTaskbar: true,
-    webPreferences: { preload: options.preload, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+    webPreferences: {
+      preload: options.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+      // No middle-click navigation (Electronegativity AUXCLICK_JS_CHECK)
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   hardenContents(win.webContents);
   win.setVisibleOnAllWorkspaces(true, { visibleOnFullScreen: true });

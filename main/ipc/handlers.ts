@@ -123,8 +123,9 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
         const target = state.lookup(id);
         if (!target) return { ok: false, message: t('notInScan') };
         if (target.locked) return { ok: false, message: t('partOfInstance') };
-        // Main re-checks identity before any signal: the PID must still be that process (same start time)
-        if (engine.source.read(target.pid)?.startKey !== target.startKey) return { ok: false, message: t('processGone', { pid: target.pid }) };
+        // Main re-checks identity before any signal: the PID must still be that process (same start time and command)
+        const now = engine.source.read(target.pid);
+        if (now?.startKey !== target.startKey || now.command !== target.command) return { ok: false, message: t('processGone', { pid: target.pid }) };
         const timeout = engine.settings.stopTimeout;
         if (!(await ask(confirmRequest('stop-process', [target], t, { timeout })))) return cancelled;
         const report = await stopTree(engine.source, target, { timeoutMs: timeout * 1000 });
