@@ -101,4 +101,14 @@ export const test = base.extend<object, { harness: Harness }>({
   ],
 });
 
+/** True while the PID exists and is not a zombie. */
+export function alive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
+}
+
 export { expect } from 'playwright/test';

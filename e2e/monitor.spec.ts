@@ -4,19 +4,9 @@ import path from 'node:path';
 import { expect, test, type Page } from 'playwright/test';
 import type { HistoryView } from '../main/ipc/contract.js';
 import { waitFor } from '../main/engine/wait.js';
-import { openPopover, startHarness, stopHarness, type Harness } from './harness.js';
+import { alive, openPopover, startHarness, stopHarness, type Harness } from './harness.js';
 
 const DOCS = path.resolve(import.meta.dirname, '..', 'docs');
-
-/** True while the PID exists and is not a zombie. */
-function alive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return false;
-  }
-}
 
 /** Samples drawn in a sparkline. */
 const points = (page: Page, selector: string) => page.locator(selector).first().evaluate((svg) => Number((svg as SVGElement).dataset.points ?? 0));

@@ -1,16 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, openPopover, test } from './harness.js';
-
-/** True while the PID exists and is not a zombie. */
-function alive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return false;
-  }
-}
+import { alive, expect, openPopover, test } from './harness.js';
 
 // One robot, one HOME, one story: the scenarios run in order on the same harness
 test.describe.configure({ mode: 'serial' });

@@ -1,7 +1,7 @@
 import Store from 'electron-store';
-import { packageVersion } from './engine/package-info.js';
 import { SETTINGS_NAME, type Paths } from './engine/paths.js';
-import { DEFAULT_SETTINGS, SETTINGS_MIGRATIONS, SETTINGS_SCHEMA, type Settings } from './engine/settings/schema.js';
+import { sharedStoreOptions } from './engine/settings/options.js';
+import { DEFAULT_SETTINGS, type Settings } from './engine/settings/schema.js';
 import type { SettingsPort } from './ipc/ports.js';
 
 /** The app's settings: the shared file through electron-store, and why it is unusable when it is. */
@@ -19,16 +19,7 @@ export interface AppSettings {
  */
 export function openAppSettings(paths: Paths): AppSettings {
   try {
-    const store = new Store<Settings>({
-      cwd: paths.settingsDir,
-      name: SETTINGS_NAME,
-      projectVersion: packageVersion(),
-      defaults: DEFAULT_SETTINGS,
-      schema: SETTINGS_SCHEMA as never,
-      migrations: SETTINGS_MIGRATIONS as never,
-      clearInvalidConfig: false,
-      configFileMode: 0o600,
-    });
+    const store = new Store<Settings>({ ...sharedStoreOptions(paths), name: SETTINGS_NAME });
     const read = (): Settings => ({ ...structuredClone(DEFAULT_SETTINGS), ...store.store });
     return { port: { read, write: (patch) => (store.set(patch), read()) } };
   } catch (error) {
