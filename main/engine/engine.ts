@@ -1,12 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { inspectInstance, type InstanceInspection } from './instance.js';
+import { inspectInstance, type InstanceInspection, type LiveInstance } from './instance.js';
 import { isProjectDir } from './launch.js';
 import { findLeftovers } from './leftovers.js';
 import { removeDeadLock } from './lock-files.js';
 import { createPaths, type Paths } from './paths.js';
 import { removePidfileIf } from './pidfile.js';
 import { createProcSource } from './proc/source.js';
-import type { ProcEntry, ProcSource } from './proc/types.js';
+import { isAlive, type ProcEntry, type ProcSource } from './proc/types.js';
 import { Scanner, type BbiaProcess, type ScanResult } from './scan.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings/schema.js';
 import type { SuperviseOptions, Supervision } from './supervisor.js';
@@ -91,6 +91,12 @@ export function createEngine(options: EngineOptions = {}) {
       exclude: new Set([process.pid]),
     });
 
+  /** A live supervisor sees its robot exit and removes the lock files itself: give it the time to. */
+  const supervisorExit = async (live: LiveInstance): Promise<void> => {
+    const supervisor = live.supervisor;
+    if (supervisor) await waitFor(() => !isAlive(source, supervisor), 5000);
+  };
+
   const view = (inspection: InstanceInspection): InstanceView | null => {
     const live = inspection.live;
     if (!live) return null;
@@ -161,9 +167,7 @@ export function createEngine(options: EngineOptions = {}) {
       if (live) {
         writeStopRequest(paths, live.robot, 'bbia-safe stop');
         report = await stopTree(source, live.robot, { timeoutMs });
-        const supervisor = live.supervisor;
-        // A live supervisor sees its robot exit and removes the lock files itself
-        if (supervisor) await waitFor(() => source.read(supervisor.pid)?.startKey !== supervisor.startKey, 5000);
+        await supervisorExit(live);
       }
       this.clearStale();
       return report;
@@ -175,8 +179,7 @@ export function createEngine(options: EngineOptions = {}) {
       const removed: string[] = [];
       if (inspection.live || inspection.supervisorAlive) return removed;
       if (inspection.deadRecordText && removePidfileIf(paths.pidFile, inspection.deadRecordText)) removed.push(paths.pidFile);
-      const isAlive = (id: { pid: number; startKey: string }) => source.read(id.pid)?.startKey === id.startKey;
-      if (removeDeadLock(paths, isAlive)) removed.push(paths.lockFile);
+      if (removeDeadLock(paths, (id) => isAlive(source, id))) removed.push(paths.lockFile);
       return removed;
     },
 
@@ -205,11 +208,10 @@ export function createEngine(options: EngineOptions = {}) {
       const live = inspectInstance(paths, source).live;
       if (live && targets.some((p) => p.pid === live.robot.pid)) writeStopRequest(paths, live.robot, 'kill-all');
       for (const p of targets) signalIdentity(source, p, 'SIGKILL');
-      const alive = () => targets.filter((p) => source.read(p.pid)?.startKey === p.startKey);
+      const alive = () => targets.filter((p) => isAlive(source, p));
       await waitFor(() => alive().length === 0, 3000);
-      const inspection = inspectInstance(paths, source);
-      const supervisor = inspection.live?.supervisor;
-      if (supervisor) await waitFor(() => source.read(supervisor.pid)?.startKey !== supervisor.startKey, 5000);
+      // The instance as it was before the kill: once its robot is dead, only this tells which supervisor to wait for
+      if (live && targets.some((p) => p.pid === live.robot.pid)) await supervisorExit(live);
       this.clearStale();
       return alive();
     },

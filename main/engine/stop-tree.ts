@@ -1,5 +1,5 @@
 import { treeOf } from './scan.js';
-import type { ProcEntry, ProcIdentity, ProcSource } from './proc/types.js';
+import { isAlive, type ProcEntry, type ProcIdentity, type ProcSource } from './proc/types.js';
 import { waitFor } from './wait.js';
 
 /** What a stop did. */
@@ -28,13 +28,9 @@ export interface StopTreeOptions {
   uid?: number;
 }
 
-function alive(source: ProcSource, p: ProcIdentity): boolean {
-  return source.read(p.pid)?.startKey === p.startKey;
-}
-
 /** Signals one process only after re-checking its identity; a PID alone is never signalled. */
 export function signalIdentity(source: ProcSource, p: ProcIdentity, signal: NodeJS.Signals): boolean {
-  if (!alive(source, p)) return false;
+  if (!isAlive(source, p)) return false;
   try {
     process.kill(p.pid, signal);
     return true;
@@ -87,7 +83,7 @@ export async function stopTree(source: ProcSource, root: ProcIdentity, options: 
     }
     for (const p of targets.values()) signalIdentity(source, p, signal);
   };
-  const living = () => [...targets.values()].filter((p) => alive(source, p));
+  const living = () => [...targets.values()].filter((p) => isAlive(source, p));
 
   signalAll(options.immediate ? 'SIGKILL' : 'SIGTERM');
   let killed: ProcEntry[] = [];

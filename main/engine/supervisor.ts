@@ -11,7 +11,7 @@ import { takeStopRequest } from './stop-request.js';
 import { capLog, rotateLog, tailLog } from './log-file.js';
 import type { Paths } from './paths.js';
 import { quarantinePidfile, removePidfileIf, formatPidfile, writePidfile, type InstanceRecord } from './pidfile.js';
-import type { ProcIdentity, ProcSource } from './proc/types.js';
+import { isAlive, type ProcIdentity, type ProcSource } from './proc/types.js';
 import type { Scanner } from './scan.js';
 import { collectTree, stopTree, type StopReport } from './stop-tree.js';
 
@@ -73,19 +73,19 @@ export interface SupervisorDeps {
   projectRoots: string[];
 }
 
-/** The refusal for an existing robot, naming its PID and what it is. */
+/** The refusal for an instance that still runs whatever the lock says (supervised or orphaned), if any. */
+function runningInstance(deps: SupervisorDeps): string | undefined {
+  const live = inspectInstance(deps.paths, deps.source).live;
+  if (live?.supervisor) return `an instance is already running: robot PID ${live.robot.pid} (${live.record.mode}, supervisor PID ${live.record.supervisorPid})`;
+  if (live) return `an orphaned robot is still running: PID ${live.robot.pid} (its supervisor is gone)`;
+  return undefined;
+}
+
+/** Refuses (exit 3, naming the PID) while any BBIA robot runs: an instance, an orphan, or one started by hand. */
 export function refuseExisting(deps: SupervisorDeps): void {
-  const inspection = inspectInstance(deps.paths, deps.source);
-  const robots = deps.scanner.scan({ projectRoots: deps.projectRoots, exclude: new Set([process.pid]) }).bbia.filter((p) => p.kind === 'robot');
-  const live = inspection.live;
-  if (live) {
-    const message =
-      live.state === 'running'
-        ? `an instance is already running: robot PID ${live.robot.pid} (${live.record.mode}, supervisor PID ${live.record.supervisorPid})`
-        : `an orphaned robot is still running: PID ${live.robot.pid} (its supervisor is gone)`;
-    throw new BbiaError(message, 'stop it first: bbia-safe stop', ExitCode.refused);
-  }
-  const robot = robots[0];
+  const running = runningInstance(deps);
+  if (running) throw new BbiaError(running, 'stop it first: bbia-safe stop', ExitCode.refused);
+  const robot = deps.scanner.scan({ projectRoots: deps.projectRoots, exclude: new Set([process.pid]) }).bbia.find((p) => p.kind === 'robot');
   if (robot) {
     throw new BbiaError(
       `a BBIA robot not started by bbia-safe is running: PID ${robot.pid} (${robot.command})`,
@@ -93,13 +93,6 @@ export function refuseExisting(deps: SupervisorDeps): void {
       ExitCode.refused,
     );
   }
-}
-
-function runningInstance(deps: SupervisorDeps): string | undefined {
-  const i = inspectInstance(deps.paths, deps.source);
-  if (i.live?.supervisor) return `an instance is already running: robot PID ${i.live.robot.pid} (supervisor PID ${i.live.record.supervisorPid})`;
-  if (i.live) return `an orphaned robot is still running: PID ${i.live.robot.pid} (its supervisor is gone)`;
-  return undefined;
 }
 
 /** Launches the robot under this process's supervision: refusals first, then the lock, the spawn and the pidfile. */
@@ -120,10 +113,10 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
   const self = { pid: process.pid, startKey: selfEntry?.startKey ?? '' };
   lock = await acquireLock(paths, {
     self,
-    isAlive: (id) => source.read(id.pid)?.startKey === id.startKey,
+    isAlive: (id) => isAlive(source, id),
     runningInstance: () => runningInstance(deps),
     log: options.log,
-    stillOwner: () => ownText !== '' && child !== undefined && source.read(child.pid)?.startKey === child.startKey,
+    stillOwner: () => ownText !== '' && child !== undefined && isAlive(source, child),
   });
   let logFd: number | undefined;
   try {

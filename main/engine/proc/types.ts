@@ -50,7 +50,7 @@ export interface ProcSource {
   children?(pid: number): number[];
 }
 
-/** True when two records describe the same process: PID and start time both match. */
-export function sameIdentity(a: ProcIdentity, b: ProcIdentity): boolean {
-  return a.pid === b.pid && a.startKey === b.startKey;
+/** True while the process of this identity runs: its PID exists with the same start time, and is no zombie. */
+export function isAlive(source: ProcSource, id: ProcIdentity): boolean {
+  return source.read(id.pid)?.startKey === id.startKey;
 }
