@@ -1,3 +1,5 @@
+import { fillPlaceholders } from '../main/i18n/fill.js';
+
 /** The popover's words, English and French (the language comes from main: `app.getLocale()`). */
 const en = {
   idle: 'Idle',
@@ -124,7 +126,7 @@ export type Tr = (key: Word, vars?: Record<string, string | number>) => string;
 /** The translator of a language. */
 export function words(lang: 'en' | 'fr'): Tr {
   const table = lang === 'fr' ? fr : en;
-  return (key, vars = {}) => table[key].replace(/\{(\w+)\}/g, (_, k: string) => String(vars[k] ?? ''));
+  return (key, vars = {}) => fillPlaceholders(table[key], vars, () => '');
 }
 
 /** Fills every `data-t` element's text and `data-t-title` element's tooltip. */

@@ -2,8 +2,10 @@ import readline from 'node:readline/promises';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { BbiaError, ExitCode } from '../engine/errors.js';
 import { createPaths } from '../engine/paths.js';
+import type { BbiaProcess } from '../engine/scan.js';
 import { loadSettings } from '../engine/settings/load.js';
 import { detectLang, isYes, translator, type MessageKey, type Translate } from './i18n.js';
+import { formatProcess } from './format.js';
 import { processOutput, type Output } from './output.js';
 
 /** Everything a command needs: the engine, output, language and the terminal. */
@@ -49,4 +51,19 @@ export async function confirmOrRefuse(ctx: CliContext, force: boolean, key: Mess
   if (force) return;
   if (!ctx.interactive) throw new BbiaError(ctx.t('needForce'), ctx.t('needForceHint'), ExitCode.usage);
   if (!(await ctx.ask(ctx.t(key, { n })))) throw new BbiaError(ctx.t('cancelled'), '', ExitCode.usage);
+}
+
+/** Lists what will be stopped under `header`, then applies the confirmation rule of {@link confirmOrRefuse}. */
+export async function listAndConfirm(ctx: CliContext, header: string, targets: readonly BbiaProcess[], force: boolean, key: MessageKey): Promise<void> {
+  ctx.io.out(header);
+  const now = Date.now();
+  for (const p of targets) ctx.io.out(formatProcess(p, ctx.t, now));
+  await confirmOrRefuse(ctx, force, key, targets.length);
+}
+
+/** Reports what is still alive after a stop; true when something is (the command then exits 1). */
+export function reportSurvivors(ctx: CliContext, survivors: readonly { pid: number; command: string }[]): boolean {
+  if (survivors.length === 0) return false;
+  ctx.io.err(ctx.t('survivors', { list: survivors.map((p) => `PID ${p.pid} (${p.command})`).join(', ') }));
+  return true;
 }

@@ -1,4 +1,5 @@
 import type { StatusReport } from '../engine/engine.js';
+import type { LastExit } from '../engine/last-exit.js';
 import type { BbiaProcess } from '../engine/scan.js';
 import type { Translate } from './i18n.js';
 
@@ -65,4 +66,9 @@ export function statusJson(report: StatusReport): unknown {
       command: p.command,
     })),
   };
+}
+
+/** The status line of a robot that exited on its own. */
+export function formatLastExit(last: LastExit, t: Translate): string {
+  return t('lastExit', { pid: last.pid, how: last.exitCode !== null ? `code ${last.exitCode}` : `${last.signal}`, at: last.at });
 }

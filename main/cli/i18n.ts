@@ -1,3 +1,5 @@
+import { fillPlaceholders } from '../i18n/fill.js';
+
 /** The languages of the command line. */
 export type Lang = 'en' | 'fr';
 
@@ -92,7 +94,7 @@ export type Translate = (key: MessageKey, vars?: Record<string, string | number>
 /** Returns the translator of a language; `{name}` placeholders are filled from `vars`. */
 export function translator(lang: Lang): Translate {
   const table = lang === 'fr' ? fr : en;
-  return (key, vars = {}) => table[key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+  return (key, vars = {}) => fillPlaceholders(table[key], vars);
 }
 
 /** True when the answer means yes in either language. */

@@ -1,3 +1,5 @@
+import { fillPlaceholders } from './fill.js';
+
 /** The app's languages. */
 export type Lang = 'en' | 'fr';
 
@@ -159,5 +161,5 @@ export type AppTranslate = (key: AppMessage, vars?: Record<string, string | numb
 /** The translator of a language; `{name}` placeholders are filled from `vars`. */
 export function appTranslator(lang: Lang): AppTranslate {
   const table = lang === 'fr' ? fr : en;
-  return (key, vars = {}) => table[key].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+  return (key, vars = {}) => fillPlaceholders(table[key], vars);
 }

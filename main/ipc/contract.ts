@@ -4,27 +4,16 @@
  * Type-only imports: the sandboxed preload bundles this file and may not load Node modules.
  */
 import type { Mode } from '../engine/launch.js';
-import type { Kind } from '../engine/rules.js';
+import type { BbiaProcess } from '../engine/scan.js';
 import type { Settings } from '../engine/settings/schema.js';
 
-/** One BBIA process as the popover sees it; `id` is opaque (`pid:startKey`), issued by main from its last scan. */
-export interface ProcessView {
+/**
+ * One BBIA process as the popover sees it: the scan's figures (the PID for display only), and an opaque
+ * `id` (`pid:startKey`) issued by main from its last scan.
+ */
+export interface ProcessView extends Pick<BbiaProcess, 'pid' | 'kind' | 'locked' | 'cpu' | 'memRss' | 'startedAt' | 'command'> {
   /** Opaque identity from the last scan; the only way the renderer can name a process. */
   id: string;
-  /** Process ID, for display only. */
-  pid: number;
-  /** What it is. */
-  kind: Kind;
-  /** Part of the locked instance. */
-  locked: boolean;
-  /** CPU % of one core over the last interval. */
-  cpu: number;
-  /** Resident memory, bytes. */
-  memRss: number;
-  /** Start time, epoch ms. */
-  startedAt: number;
-  /** Command line. */
-  command: string;
   /** Over a runaway threshold now: `cpu` (sustained) or `memory`; null otherwise. */
   runaway: 'cpu' | 'memory' | null;
   /** A leftover: a test, websocket or viewer process outside the instance, older than the threshold. */

@@ -1,6 +1,5 @@
 import type { CommandSpec } from '../args.js';
-import { confirmOrRefuse, type CliContext } from '../context.js';
-import { formatProcess } from '../format.js';
+import { listAndConfirm, reportSurvivors, type CliContext } from '../context.js';
 
 /** `cleanup [--force] [--timeout S]`. */
 export const cleanupSpec: CommandSpec = {
@@ -17,15 +16,9 @@ export async function cleanup(ctx: CliContext, options: { force?: boolean; timeo
     io.out(t('noLeftovers', { minutes: engine.settings.leftoverMinutes }));
     return 0;
   }
-  io.out(t('willCleanup', { n: targets.length, minutes: engine.settings.leftoverMinutes }));
-  const now = Date.now();
-  for (const p of targets) io.out(formatProcess(p, t, now));
-  await confirmOrRefuse(ctx, options.force === true, 'confirm', targets.length);
-  const survivors = await engine.cleanup(targets, (options.timeout ?? engine.settings.stopTimeout) * 1000);
-  if (survivors.length > 0) {
-    io.err(t('survivors', { list: survivors.map((p) => `PID ${p.pid} (${p.command})`).join(', ') }));
-    return 1;
-  }
+  const header = t('willCleanup', { n: targets.length, minutes: engine.settings.leftoverMinutes });
+  await listAndConfirm(ctx, header, targets, options.force === true, 'confirm');
+  if (reportSurvivors(ctx, await engine.cleanup(targets, (options.timeout ?? engine.settings.stopTimeout) * 1000))) return 1;
   io.out(t('cleaned', { n: targets.length }));
   return 0;
 }

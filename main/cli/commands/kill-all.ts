@@ -1,6 +1,5 @@
 import type { CommandSpec } from '../args.js';
-import { confirmOrRefuse, type CliContext } from '../context.js';
-import { formatProcess } from '../format.js';
+import { listAndConfirm, reportSurvivors, type CliContext } from '../context.js';
 
 /** `kill-all [--force]`. */
 export const killAllSpec: CommandSpec = { options: { force: 'boolean' }, maxPositional: 0, usage: 'bbia-safe kill-all [--force]' };
@@ -14,15 +13,8 @@ export async function killAll(ctx: CliContext, options: { force?: boolean }): Pr
     io.out(t('none'));
     return 0;
   }
-  io.out(t('willKill'));
-  const now = Date.now();
-  for (const p of targets) io.out(formatProcess(p, t, now));
-  await confirmOrRefuse(ctx, options.force === true, 'confirmKill', targets.length);
-  const survivors = await engine.killAll(targets);
-  if (survivors.length > 0) {
-    io.err(t('survivors', { list: survivors.map((p) => `PID ${p.pid} (${p.command})`).join(', ') }));
-    return 1;
-  }
+  await listAndConfirm(ctx, t('willKill'), targets, options.force === true, 'confirmKill');
+  if (reportSurvivors(ctx, await engine.killAll(targets))) return 1;
   io.out(t('killed', { n: targets.length }));
   return 0;
 }

@@ -2,7 +2,7 @@ import type { CommandSpec } from '../args.js';
 import type { CliContext } from '../context.js';
 import { readLastExit } from '../../engine/last-exit.js';
 import { findLeftovers } from '../../engine/leftovers.js';
-import { formatStatus, statusJson } from '../format.js';
+import { formatLastExit, formatStatus, statusJson } from '../format.js';
 import { watch } from './watch.js';
 
 /** `status [--json]`. */
@@ -23,7 +23,7 @@ export async function status(ctx: CliContext, options: { json?: boolean; watch?:
     const leftovers = findLeftovers(report.processes, Date.now(), ctx.engine.settings.leftoverMinutes * 60_000);
     if (leftovers.length > 0) ctx.io.out(ctx.t('leftoversLine', { n: leftovers.length }));
     const last = report.instance ? undefined : readLastExit(ctx.engine.paths);
-    if (last) ctx.io.out(ctx.t('lastExit', { pid: last.pid, how: last.exitCode !== null ? `code ${last.exitCode}` : `${last.signal}`, at: last.at }));
+    if (last) ctx.io.out(formatLastExit(last, ctx.t));
   }
   return 0;
 }

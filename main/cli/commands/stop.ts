@@ -1,6 +1,5 @@
 import type { CommandSpec } from '../args.js';
-import { confirmOrRefuse, type CliContext } from '../context.js';
-import { formatProcess } from '../format.js';
+import { listAndConfirm, reportSurvivors, type CliContext } from '../context.js';
 
 /** `stop [--force] [--timeout S]`. */
 export const stopSpec: CommandSpec = {
@@ -24,15 +23,9 @@ export async function stop(ctx: CliContext, options: { force?: boolean; timeout?
     return 0;
   }
   const timeout = options.timeout ?? engine.settings.stopTimeout;
-  io.out(t('willStop', { state: live.state, timeout }));
-  const now = Date.now();
-  for (const p of plan.targets) io.out(formatProcess(p, t, now));
-  await confirmOrRefuse(ctx, options.force === true, 'confirm', plan.targets.length);
+  await listAndConfirm(ctx, t('willStop', { state: live.state, timeout }), plan.targets, options.force === true, 'confirm');
   const report = await engine.stop(plan, timeout * 1000);
-  if (!report || report.survivors.length > 0) {
-    io.err(t('survivors', { list: (report?.survivors ?? []).map((p) => `PID ${p.pid} (${p.command})`).join(', ') }));
-    return 1;
-  }
+  if (!report || reportSurvivors(ctx, report.survivors)) return 1;
   io.out(t('stopped', { n: report.targeted.length, ms: report.elapsedMs, killed: report.killed.length, escaped: report.escaped.length }));
   return 0;
 }

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { sparkline } from '../../engine/history.js';
 import { Monitor, type MonitorState } from '../../engine/monitor.js';
 import type { CliContext } from '../context.js';
-import { formatAge, formatLockLine, formatMB } from '../format.js';
+import { formatAge, formatLastExit, formatLockLine, formatMB } from '../format.js';
 import { nextStopSignal } from '../signals.js';
 
 const WIDTH = 30;
@@ -25,7 +25,7 @@ export function renderFrame(state: MonitorState, monitor: Monitor, ctx: CliConte
     lines.push(`      ${p.command.slice(0, 110)}`);
   }
   if (state.leftovers.length > 0) lines.push(t('leftoversLine', { n: state.leftovers.length }));
-  if (state.lastExit) lines.push(t('lastExit', { pid: state.lastExit.pid, how: state.lastExit.exitCode !== null ? `code ${state.lastExit.exitCode}` : `${state.lastExit.signal}`, at: state.lastExit.at }));
+  if (state.lastExit) lines.push(formatLastExit(state.lastExit, t));
   lines.push('', t('watchFooter', { interval: monitor.history.capacity }));
   return lines.join('\n');
 }
