@@ -5,6 +5,8 @@ import { _electron as electron, expect, test } from 'playwright/test';
 import { findElectron } from './electron-binary.js';
 
 const found = findElectron();
+// The macOS job sets BBIA_REQUIRE_ELECTRON: there, no Electron is a failure, never a skip
+if ('reason' in found && process.env.BBIA_REQUIRE_ELECTRON) throw new Error(`BBIA_REQUIRE_ELECTRON is set but ${found.reason}`);
 // Say why in the run's output too, not only in the report's annotations
 if ('reason' in found) console.log(`[electron] skipped: ${found.reason}`);
 

@@ -13,7 +13,8 @@ import { API_METHODS } from '../../main/ipc/contract.js';
 const BUNDLE = path.resolve(import.meta.dirname, '..', '..', 'out', 'preload', 'index.cjs');
 
 describe('the built preload (out/preload/index.cjs)', () => {
-  it.skipIf(!fs.existsSync(BUNDLE))('exposes window.bbia = the contract api only, each method on its own channel', async () => {
+  it('exposes window.bbia = the contract api only, each method on its own channel', async () => {
+    expect(fs.existsSync(BUNDLE), `${BUNDLE} is missing: run npm run build (npm test does)`).toBe(true);
     const required: string[] = [];
     const exposed: Record<string, unknown> = {};
     const invoked: unknown[][] = [];
