@@ -1,11 +1,10 @@
 // The engine's poll loop alone in a fresh Node process: N Scanner.scan calls, printing memory at five marks.
-// Usage (by bench/idle.ts): node --expose-gc bench/lib/poll-loop.ts POLLS PROJECT_DIR [lean]
+// Usage (by bench/idle.ts): node --expose-gc bench/lib/poll-loop.ts POLLS PROJECT_DIR
 import { createLinuxSource } from '../../out/main/engine/proc/linux.js';
 import { Scanner } from '../../out/main/engine/scan.js';
-import { createLeanSource } from './lean-source.ts';
 
 const polls = Number(process.argv[2]);
-const scanner = new Scanner(process.argv[4] === 'lean' ? createLeanSource() : createLinuxSource());
+const scanner = new Scanner(createLinuxSource());
 const ctx = { projectRoots: [process.argv[3] ?? '/nonexistent'], exclude: new Set([process.pid]) };
 const gc = (globalThis as { gc?: () => void }).gc;
 const mark = (at: number) => {
