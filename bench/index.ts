@@ -1,5 +1,5 @@
-// Runs the benchmarks of issue 6, each in its own Node process (those that start robots under
-// `flock /tmp/bbia-robots.lock`), sweeps whatever they left, and prints the summary as markdown.
+// Runs the benchmarks of issue 6, each in its own Node process (those that start robots holding the
+// machine's robot turn, scripts/robot-turn.mjs), sweeps whatever they left, and prints the summary as markdown.
 //
 //   node bench/index.ts                 every benchmark (about 8 minutes)
 //   node bench/index.ts --quick         a short run (about 2 minutes)
@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Bench } from './lib/bench.ts';
-import { ROBOT_LOCK, runInfo } from './lib/env.ts';
+import { ROBOT_TURN, runInfo } from './lib/env.ts';
 import { endEverything, processCount, RUN_MARK } from './lib/procs.ts';
 import { markdown, type SummaryRow } from './lib/stats.ts';
 import { idleBench } from './idle.ts';
@@ -74,8 +74,8 @@ async function parent(args: string[]): Promise<number> {
     for (const bench of selected) {
       if (interrupted) break;
       const nodeArgs = ['--expose-gc', '--no-warnings', path.join(import.meta.dirname, 'index.ts'), '--child', bench.name];
-      const cmd = bench.robots ? ['flock', ROBOT_LOCK, process.execPath, ...nodeArgs] : [process.execPath, ...nodeArgs];
-      console.log(`\n>>> ${bench.name}: ${bench.title}${bench.robots ? ` (holding ${ROBOT_LOCK})` : ''}, ~${Math.round(bench.seconds / (quick ? 3 : 1))} s`);
+      const cmd = bench.robots ? [process.execPath, ROBOT_TURN, process.execPath, ...nodeArgs] : [process.execPath, ...nodeArgs];
+      console.log(`\n>>> ${bench.name}: ${bench.title}${bench.robots ? ' (holding the robot turn)' : ''}, ~${Math.round(bench.seconds / (quick ? 3 : 1))} s`);
       const r = spawnSync(cmd[0]!, cmd.slice(1), {
         stdio: 'inherit',
         env: { ...process.env, [RUN_MARK]: runId, BBIA_BENCH_ROOT: root, BBIA_BENCH_QUICK: quick ? '1' : '0' },

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../main/engine/wait.js';
-import { alive, allGone, assertKillAllTargetsOurs, assertNoForeignRobot, cli, cliSpawn, lockPaths, readyTree, sandbox, track } from './helpers.js';
+import { alive, allGone, assertEveryBbiaProcessOurs, assertNoForeignRobot, cli, cliSpawn, lockPaths, readyTree, sandbox, track } from './helpers.js';
 
 beforeEach(() => assertNoForeignRobot());
 
@@ -140,7 +140,7 @@ describe('untrusted lock files', () => {
     expect(stop.code).toBe(0);
     expect(stop.stderr).toContain('now belongs to another process');
     expect(stop.stdout).toContain('Removed stale lock files');
-    await assertKillAllTargetsOurs(home, home);
+    await assertEveryBbiaProcessOurs(home, home);
     const kill = await cli(home, ['kill-all', '--force']);
     expect(kill.code).toBe(0);
     expect(alive(bystander.pid!)).toBe(true);

@@ -133,16 +133,16 @@ export function assertNoForeignRobot(): void {
 }
 
 /**
- * Fails unless every process that kill-all would target now is one this test started: kill-all aims at
- * every BBIA process of the user, and a test must never signal anything it did not start.
+ * Fails unless every BBIA process of the user now is one this test started: kill-all aims at all of
+ * them, the tray's state counts them all, and a test must never signal anything it did not start.
  */
-export async function assertKillAllTargetsOurs(home: string, cwd: string): Promise<void> {
+export async function assertEveryBbiaProcessOurs(home: string, cwd: string): Promise<void> {
   const { createEngine } = await import('../main/engine/engine.js');
   const { createPaths } = await import('../main/engine/paths.js');
   const targets = createEngine({ paths: createPaths({ home }), cwd }).planKillAll();
   const foreign = targets.filter((p) => started.get(p.pid) === undefined && !isStartedDescendant(p.ppid, targets));
   if (foreign.length > 0) {
-    throw new Error(`kill-all would hit processes these tests did not start: ${foreign.map((p) => `PID ${p.pid} (${p.command})`).join(', ')}; stop them first`);
+    throw new Error(`BBIA processes these tests did not start are running (${foreign.map((p) => `PID ${p.pid}: ${p.command}`).join(', ')}); kill-all would hit them and the app would count them: stop them first`);
   }
 }
 

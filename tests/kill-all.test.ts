@@ -4,7 +4,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../main/engine/wait.js';
-import { BIN, alive, allGone, assertKillAllTargetsOurs, assertNoForeignRobot, cli, cliEnv, lockPaths, readyTree, sandbox, tempDir, track } from './helpers.js';
+import { BIN, alive, allGone, assertEveryBbiaProcessOurs, assertNoForeignRobot, cli, cliEnv, lockPaths, readyTree, sandbox, tempDir, track } from './helpers.js';
 
 beforeEach(() => assertNoForeignRobot());
 
@@ -37,7 +37,7 @@ describe('kill-all', () => {
     expect(kinds.get(ws.pid!)).toBe('websocket');
     expect(kinds.has(foreignTest)).toBe(false);
 
-    await assertKillAllTargetsOurs(home, project);
+    await assertEveryBbiaProcessOurs(home, project);
     // Run through a shell whose own command line matches a BBIA rule: an ancestor, so never a target
     const killer = await execa('bash', ['-c', `"${process.execPath}" "${BIN}" kill-all --force # websocket_integration ancestor`], {
       cwd: project,
@@ -77,7 +77,7 @@ describe('kill-all', () => {
     expect(no.stdout).toContain('[y/N]');
     expect(no.stdout).toContain('Cancelled');
     expect(alive(ws.pid!)).toBe(true);
-    await assertKillAllTargetsOurs(home, home);
+    await assertEveryBbiaProcessOurs(home, home);
     const yes = await run('y\n');
     expect(yes.exitCode).toBe(0);
     expect(await allGone([ws.pid!], 1000)).toBe(true);

@@ -121,7 +121,8 @@ describe('status --watch', () => {
     expect(seen).toMatch(/[▁▂▃▄▅▆▇█]/);
     sub.stdin!.write('\x03');
     const result = await sub;
-    expect(result.exitCode).toBe(0);
+    // On failure, say how it ended and what it printed last
+    expect(result.exitCode, `signal ${result.signal}, last output: ${JSON.stringify((seen + String(result.stdout)).slice(-400))}`).toBe(0);
     expect(seen + String(result.stdout)).toContain('\x1b[?25h');
     expect((await cli(home, ['stop', '--force'])).code).toBe(0);
   });

@@ -8,7 +8,7 @@ export interface Bench {
   name: string;
   /** One line on what it measures. */
   title: string;
-  /** True when it starts robots: it then runs under `flock /tmp/bbia-robots.lock`. */
+  /** True when it starts robots: it then runs holding the machine's robot turn (scripts/robot-turn.mjs). */
   robots: boolean;
   /** Rough duration of a full run, seconds (shown before it starts). */
   seconds: number;

@@ -16,8 +16,8 @@ export const FIXTURE = path.join(REPO, 'tests', 'fixtures', 'project');
 export const PY_DIR = path.join(REPO, 'bench', 'py');
 /** Debian's interpreter, with python3-psutil: the baseline, and the robot's interpreter everywhere in the bench. */
 export const PYTHON = '/usr/bin/python3';
-/** The lock every command that starts robots holds (others' tests start robots too). */
-export const ROBOT_LOCK = '/tmp/bbia-robots.lock';
+/** Runs a command holding the machine's robot turn (npm test takes the same turn: its tests start robots too). */
+export const ROBOT_TURN = path.join(REPO, 'scripts', 'robot-turn.mjs');
 
 /** What one bench child knows about the run. */
 export interface RunInfo {

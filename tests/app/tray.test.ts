@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { allGone, assertNoForeignRobot, sandbox, track } from '../helpers.js';
+import { allGone, assertEveryBbiaProcessOurs, sandbox, track } from '../helpers.js';
 import { appRig } from './rig.js';
 
 vi.mock('electron', () => import('./electron-mock.js'));
@@ -14,8 +14,9 @@ const imageOf = (tray: InstanceType<typeof Tray>) => path.basename(tray.images.a
 
 describe('the tray follows the engine', () => {
   it('idle, then running with a robot, warning with a leftover, idle again', async () => {
-    assertNoForeignRobot();
     const { home, project } = sandbox();
+    // What the tray shows depends on every BBIA process of the user, not only the robot
+    await assertEveryBbiaProcessOurs(home, project);
     const rig = appRig(home, project, { settings: { leftoverMinutes: 0 } });
     const tray = new AppTray('/assets', rig.t, noActions);
     const icon = Tray.last!;
@@ -58,6 +59,7 @@ describe('the tray follows the engine', () => {
 
   it('the right-click menu enables what the state allows, and always offers Quit', async () => {
     const { home, project } = sandbox();
+    await assertEveryBbiaProcessOurs(home, project);
     const rig = appRig(home, project);
     const bounds = () => ({ x: 0, y: 0, width: 22, height: 24 });
     const idle = trayMenuTemplate(await rig.state.refresh(), rig.t, noActions, bounds);
