@@ -153,7 +153,7 @@ export const idleBench: Bench = {
     try {
       // Only the engine's reader now: the reused-buffer prototype it was compared with is what the engine does
       for (const variant of ['engine']) {
-        const loop = spawn(process.execPath, ['--expose-gc', path.join(import.meta.dirname, 'lib', 'poll-loop.ts'), String(polls), sb.project], {
+        const loop = spawn(process.execPath, ['--expose-gc', path.join(import.meta.dirname, 'lib', 'poll-loop.mjs'), String(polls), sb.project], {
           env,
           stdio: ['ignore', 'pipe', 'inherit'],
         });
@@ -184,10 +184,12 @@ export const idleBench: Bench = {
       ],
     );
     const first = marks[0]!;
+    const warm = marks[1]!;
     const last = marks.at(-1)!;
+    const delta = (a: number, b: number) => `${b >= a ? '+' : ''}${fmt((b - a) / MB)}`;
     summary.push({
       metric: `Poll loop memory, ${polls} polls (RSS start -> end)`,
-      ours: `${fmt(first.rss! / MB)} -> ${fmt(last.rss! / MB)} MB (${last.rss! >= first.rss! ? '+' : ''}${fmt((last.rss! - first.rss!) / MB)})`,
+      ours: `${fmt(first.rss! / MB)} -> ${fmt(last.rss! / MB)} MB (${delta(first.rss!, last.rss!)}; from poll ${warm.at}: ${delta(warm.rss!, last.rss!)})`,
       baseline: `JS heap in use: ${fmt(first.heapUsed! / MB)} -> ${fmt(last.heapUsed! / MB)} MB`,
       ratio: '',
       target: `flat within 5 MB: ${verdict(Math.abs(last.rss! - first.rss!) / MB, 5)}`,

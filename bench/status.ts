@@ -26,7 +26,7 @@ export const statusBench: Bench = {
       ['psutil script (same JSON)', [PYTHON, path.join(PY_DIR, 'psutil_status.py')]],
       ['  floor: node -e 0', [process.execPath, '-e', '0']],
       ['  floor: python3 -c "import psutil"', [PYTHON, '-c', 'import psutil']],
-      ['  node: import the CLI (out/main/cli/main.js) only', importOnly(pathToFileURL(path.join(REPO, 'out', 'main', 'cli', 'main.js')).href)],
+      ['  node: import the CLI (out/cli/main.mjs) only', importOnly(pathToFileURL(path.join(REPO, 'out', 'cli', 'main.mjs')).href)],
       ['  node: import execa only', importOnly(pathToFileURL(path.join(REPO, 'node_modules', 'execa', 'index.js')).href)],
       ['  node: import conf only', importOnly(pathToFileURL(path.join(REPO, 'node_modules', 'conf', 'dist', 'source', 'index.js')).href)],
       ['  bbia-safe status --json, NODE_COMPILE_CACHE set', [process.execPath, BIN, 'status', '--json'], { NODE_COMPILE_CACHE: path.join(home, '.node-compile-cache') }],

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The bbia-safe command line: checks the Node version, then runs the compiled CLI (npm run build).
+// The bbia-safe command line: checks the Node version, then runs the bundled CLI (npm run build).
 import module from 'node:module';
 
 const major = Number(process.versions.node.split('.')[0]);
@@ -10,7 +10,7 @@ if (major < 22) {
 }
 // Cache compiled code between runs (Node 22.1+): a short-lived command pays its start-up once
 module.enableCompileCache?.();
-import('../out/main/cli/main.js').then(
+import('../out/cli/main.mjs').then(
   (cli) => cli.run(),
   (error) => {
     if (error && error.code === 'ERR_MODULE_NOT_FOUND') {

@@ -63,6 +63,11 @@ describe('process readers', () => {
     const s = parseStat(4242, line, 100, 4096, 1_000_000)!;
     expect(s).toMatchObject({ pid: 4242, ppid: 1, pgid: 4242, sid: 4242, state: 'S', startKey: '1000', rss: 300 * 4096, cpuSeconds: 3 });
     expect(s.startedAt).toBe(1_000_000 + 10_000);
+    // A negative field (tpgid -1) parses; a truncated or name-less line is refused
+    expect(parseStat(7, '7 (a) R 1 7 7 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 55 0 9 0', 100, 4096, 0)).toMatchObject({ ppid: 1, startKey: '55', rss: 9 * 4096, cpuSeconds: 0.03, state: 'R' });
+    expect(parseStat(7, '7 (a) R 1 7 7 0 -1 0 0 0', 100, 4096, 0)).toBeUndefined();
+    expect(parseStat(7, '7 a R 1 7 7 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 55 0 9 0', 100, 4096, 0)).toBeUndefined();
+    expect(parseStat(7, '7 (a) R 1 7 x 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 55 0 9 0', 100, 4096, 0)).toBeUndefined();
   });
   it('parses macOS ps lines (cputime and lstart)', () => {
     expect(parseCpuTime('1:02.50')).toBeCloseTo(62.5);

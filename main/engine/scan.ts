@@ -80,15 +80,33 @@ export function treeOf(root: ProcIdentity, all: readonly ProcEntry[]): ProcEntry
   return [...found.values()];
 }
 
-/** Scans processes and computes CPU % from the CPU time deltas between two calls. */
+/** What the scanner remembers of one process between scans, updated in place. */
+interface Seen {
+  startKey: string;
+  /** CPU time and time of the last scan, for the next CPU % */
+  cpuSeconds: number;
+  at: number;
+  /** The command line the kind was decided on, and the rules (`sig`) it was decided with. */
+  command: string;
+  sig: string;
+  kind: Kind | undefined;
+  /** Number of the last scan that saw it. */
+  scan: number;
+}
+
+/**
+ * Scans processes and computes CPU % from the CPU time deltas between two calls. What it remembers
+ * per process is updated in place rather than rebuilt each scan: a poll loop then makes almost no
+ * objects that outlive a poll, which is what keeps its heap, and its RSS, flat (bench/idle.ts).
+ */
 export class Scanner {
   readonly #source: ProcSource;
   readonly #uid: number | undefined;
   readonly #now: () => number;
-  #previous = new Map<string, { cpuSeconds: number; at: number }>();
-  /** Kind per identity, valid while the project roots and rules stay the same (`sig`). */
-  #kinds = new Map<string, { command: string; kind: Kind | undefined }>();
-  #kindsSig = '';
+  readonly #seen = new Map<number, Seen>();
+  #scans = 0;
+  #sig = '';
+  #sigOf: ScanContext | undefined;
 
   /** A scanner over one process source, limited to one user's processes. */
   constructor(source: ProcSource, options: { uid?: number; now?: () => number } = {}) {
@@ -106,33 +124,45 @@ export class Scanner {
   scan(ctx: ScanContext): ScanResult {
     const all = this.#source.list(this.#uid);
     const at = this.#now();
-    const instanceTree = ctx.instance ? new Set(treeOf(ctx.instance, all).map((p) => p.pid)) : new Set<number>();
+    const scan = ++this.#scans;
+    const instanceTree = ctx.instance ? new Set(treeOf(ctx.instance, all).map((p) => p.pid)) : undefined;
     const classifyCtx = {
       projectRoots: ctx.projectRoots,
       extraRules: ctx.extraRules,
       cwdOf: (pid: number) => this.#source.cwd(pid),
     };
-    const next = new Map<string, { cpuSeconds: number; at: number }>();
-    const sig = JSON.stringify([ctx.projectRoots, ctx.extraRules ?? []]);
-    const kinds = sig === this.#kindsSig ? this.#kinds : new Map<string, { command: string; kind: Kind | undefined }>();
-    const nextKinds = new Map<string, { command: string; kind: Kind | undefined }>();
+    // Kinds stay valid while the project roots and rules stay the same
+    if (this.#sigOf?.projectRoots !== ctx.projectRoots || this.#sigOf.extraRules !== ctx.extraRules) {
+      this.#sig = JSON.stringify([ctx.projectRoots, ctx.extraRules ?? []]);
+      this.#sigOf = ctx;
+    }
+    const sig = this.#sig;
     const bbia: BbiaProcess[] = [];
     for (const p of all) {
-      const key = `${p.pid}:${p.startKey}`;
-      next.set(key, { cpuSeconds: p.cpuSeconds, at });
-      if (ctx.exclude?.has(p.pid)) continue;
-      const locked = instanceTree.has(p.pid);
-      const cached = kinds.get(key);
-      // Same identity and command line (exec keeps the PID and start time): the kind cannot have changed
-      const known = cached?.command === p.command ? cached.kind : classify(p.pid, p.argv, p.command, classifyCtx);
-      nextKinds.set(key, { command: p.command, kind: known });
-      const kind = known ?? (locked ? 'other' : undefined);
-      if (!kind) continue;
-      const prev = this.#previous.get(key);
+      let seen = this.#seen.get(p.pid);
+      const fresh = seen === undefined || seen.startKey !== p.startKey;
+      if (fresh) {
+        seen = { startKey: p.startKey, cpuSeconds: p.cpuSeconds, at, command: '', sig: '', kind: undefined, scan };
+        this.#seen.set(p.pid, seen);
+      }
+      const s = seen!;
       // Over the interval since the last scan, or over the process's life when it is new: never a first sample
-      const cpu = prev
-        ? ((p.cpuSeconds - prev.cpuSeconds) * 100000) / Math.max(1, at - prev.at)
-        : (p.cpuSeconds * 100000) / Math.max(1, at - p.startedAt);
+      const cpu = fresh
+        ? (p.cpuSeconds * 100000) / Math.max(1, at - p.startedAt)
+        : ((p.cpuSeconds - s.cpuSeconds) * 100000) / Math.max(1, at - s.at);
+      s.cpuSeconds = p.cpuSeconds;
+      s.at = at;
+      s.scan = scan;
+      if (ctx.exclude?.has(p.pid)) continue;
+      // Same identity and command line (exec keeps the PID and start time): the kind cannot have changed
+      if (fresh || s.command !== p.command || s.sig !== sig) {
+        s.kind = classify(p.pid, p.argv, p.command, classifyCtx);
+        s.command = p.command;
+        s.sig = sig;
+      }
+      const locked = instanceTree?.has(p.pid) ?? false;
+      const kind = s.kind ?? (locked ? 'other' : undefined);
+      if (!kind) continue;
       bbia.push({
         pid: p.pid,
         ppid: p.ppid,
@@ -146,9 +176,7 @@ export class Scanner {
         command: p.command,
       });
     }
-    this.#previous = next;
-    this.#kinds = nextKinds;
-    this.#kindsSig = sig;
+    for (const [pid, s] of this.#seen) if (s.scan !== scan) this.#seen.delete(pid);
     bbia.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.startedAt - b.startedAt || a.pid - b.pid);
     return { at, all, bbia };
   }

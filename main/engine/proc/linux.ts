@@ -27,64 +27,128 @@ function readBootTime(): number {
   return match ? Number(match[1]) * 1000 : 0;
 }
 
-/** Parses the fields after the command name of /proc/<pid>/stat; undefined when malformed. */
+/** The fields of one /proc/<pid>/stat line that the engine uses, read from bytes without making strings. */
+interface StatFields {
+  ppid: number;
+  pgid: number;
+  sid: number;
+  /** Char code of the one-letter state. */
+  state: number;
+  startTicks: number;
+  cpuTicks: number;
+  rssPages: number;
+  /** Byte range of the command name, between the first '(' and the last ')'. */
+  commStart: number;
+  commEnd: number;
+}
+
+/**
+ * Parses a stat line in `buf[0, n)` into `out`; false when malformed. A poll reads one of these per
+ * process: parsing the bytes, instead of slicing and splitting a string into some 50 pieces, leaves
+ * almost nothing for the garbage collector, so a long-running poll loop keeps a small, flat heap.
+ */
+function parseStatBytes(buf: Uint8Array, n: number, out: StatFields): boolean {
+  const open = buf.indexOf(40); // '('
+  let close = n - 1;
+  while (close > open && buf[close] !== 41) close--; // last ')': the name itself may hold parentheses
+  if (open < 0 || close <= open || close + 2 >= n) return false;
+  out.commStart = open + 1;
+  out.commEnd = close;
+  out.state = buf[close + 2]!;
+  // Field 3 is the state; fields 4 and on are integers (some may be negative)
+  let field = 3;
+  let i = close + 3;
+  let utime = 0;
+  while (i < n && field < 24) {
+    while (i < n && buf[i] === 32) i++;
+    field++;
+    let negative = false;
+    if (buf[i] === 45) {
+      negative = true;
+      i++;
+    }
+    let value = 0;
+    let digits = 0;
+    for (let c = buf[i]; i < n && c !== undefined && c >= 48 && c <= 57; c = buf[++i]) {
+      value = value * 10 + (c - 48);
+      digits++;
+    }
+    if (digits === 0) return false;
+    if (negative) value = -value;
+    if (field === 4) out.ppid = value;
+    else if (field === 5) out.pgid = value;
+    else if (field === 6) out.sid = value;
+    else if (field === 14) utime = value;
+    else if (field === 15) out.cpuTicks = utime + value;
+    else if (field === 22) out.startTicks = value;
+    else if (field === 24) out.rssPages = value;
+  }
+  return field === 24;
+}
+
+/** Parses one /proc/<pid>/stat line; undefined when malformed. */
 export function parseStat(pid: number, text: string, clockTicks: number, pageSize: number, bootMs: number): ProcSample | undefined {
-  const close = text.lastIndexOf(')');
-  if (close < 0) return undefined;
-  const f = text.slice(close + 2).split(' ');
-  // f[0] is field 3 (state); field n is f[n - 3]
-  if (f.length < 22) return undefined;
-  const startTicks = Number(f[19]);
+  const buf = Buffer.from(text, 'latin1');
+  const f = newFields();
+  if (!parseStatBytes(buf, buf.length, f)) return undefined;
   return {
     pid,
-    ppid: Number(f[1]),
-    pgid: Number(f[2]),
-    sid: Number(f[3]),
+    ppid: f.ppid,
+    pgid: f.pgid,
+    sid: f.sid,
     uid: -1,
-    startKey: String(startTicks),
-    startedAt: bootMs + (startTicks * 1000) / clockTicks,
-    cpuSeconds: (Number(f[11]) + Number(f[12])) / clockTicks,
-    rss: Number(f[21]) * pageSize,
-    state: f[0] ?? '?',
+    startKey: String(f.startTicks),
+    startedAt: bootMs + (f.startTicks * 1000) / clockTicks,
+    cpuSeconds: f.cpuTicks / clockTicks,
+    rss: f.rssPages * pageSize,
+    state: String.fromCharCode(f.state),
   };
+}
+
+function newFields(): StatFields {
+  return { ppid: 0, pgid: 0, sid: 0, state: 0, startTicks: 0, cpuTicks: 0, rssPages: 0, commStart: 0, commEnd: 0 };
 }
 
 const STAT_BUF = Buffer.alloc(4096);
 
 /**
- * Reads a small /proc file into one reused buffer. readFileSync would allocate a fresh 64 KiB buffer
- * per call (/proc files report size 0): at 1,000 processes a poll, that was half the poll's cost and
- * most of the poll loop's memory churn (bench/idle.ts).
+ * Reads a small /proc file into one reused buffer and returns its length, or -1 when it cannot be read.
+ * readFileSync would allocate a fresh 64 KiB buffer per call (/proc files report size 0): at 1,000
+ * processes a poll, that was half the poll's cost and most of the poll loop's memory churn.
  */
-function readSmall(file: string): string | undefined {
+function readSmall(file: string): number {
   let fd: number;
   try {
     fd = fs.openSync(file, 'r');
   } catch {
-    return undefined;
+    return -1;
   }
   try {
-    const n = fs.readSync(fd, STAT_BUF, 0, STAT_BUF.length, 0);
-    return STAT_BUF.toString('latin1', 0, n);
+    return fs.readSync(fd, STAT_BUF, 0, STAT_BUF.length, 0);
   } catch {
-    return undefined;
+    return -1;
   } finally {
     fs.closeSync(fd);
   }
 }
 
-/** The command name of a stat line (between the first '(' and the last ')'). */
-function commOf(text: string): string {
-  return text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+/** True when the bytes `buf[start, end)` spell `text` (latin1), compared without making a string. */
+function sameBytes(buf: Uint8Array, start: number, end: number, text: string): boolean {
+  if (end - start !== text.length) return false;
+  for (let i = 0; i < text.length; i++) if (buf[start + i] !== text.charCodeAt(i)) return false;
+  return true;
 }
 
 interface Cached {
   /** The kernel's command name when the command line was read: exec changes it, not the PID or start time. */
   comm: string;
+  startTicks: number;
   startKey: string;
   uid: number;
   argv: string[];
   command: string;
+  /** The last list() that saw it: entries of processes that are gone are dropped after each list. */
+  seen: number;
 }
 
 /** /proc reader: one stat read per PID per poll; uid and command line only for identities not seen before. */
@@ -92,65 +156,66 @@ export function createLinuxSource(): ProcSource {
   const { clockTicks, pageSize } = readAuxv();
   const bootMs = readBootTime();
   const cache = new Map<number, Cached>();
+  let generation = 0;
+  const f = newFields();
 
-  const comms = new Map<number, string>();
-
-  function sample(pid: number): ProcSample | undefined {
-    const text = readSmall(`/proc/${pid}/stat`);
-    if (text === undefined) return undefined;
-    const parsed = parseStat(pid, text, clockTicks, pageSize, bootMs);
-    if (parsed) comms.set(pid, commOf(text));
-    return parsed;
-  }
-
-  function describe(s: ProcSample): ProcEntry | undefined {
-    let c = cache.get(s.pid);
-    const comm = comms.get(s.pid) ?? '';
+  /** Reads one process; undefined when it is gone, a zombie, or unreadable. */
+  function entry(pid: number): ProcEntry | undefined {
+    const n = readSmall(`/proc/${pid}/stat`);
+    if (n < 0 || !parseStatBytes(STAT_BUF, n, f)) return undefined;
+    if (f.state === 90 || f.state === 88) return undefined; // Z, X: a zombie counts as gone
+    let c = cache.get(pid);
     // A child read between fork and exec still shows its parent's command line: the comm tells an exec happened
-    if (!c || c.startKey !== s.startKey || c.comm !== comm) {
+    if (!c || c.startTicks !== f.startTicks || !sameBytes(STAT_BUF, f.commStart, f.commEnd, c.comm)) {
+      const comm = STAT_BUF.toString('latin1', f.commStart, f.commEnd);
       let uid: number;
       let raw: string;
       try {
-        uid = fs.statSync(`/proc/${s.pid}`).uid;
-        raw = fs.readFileSync(`/proc/${s.pid}/cmdline`, 'utf8');
+        uid = fs.statSync(`/proc/${pid}`).uid;
+        raw = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       } catch {
         return undefined;
       }
       const argv = raw.split('\0');
       if (argv.at(-1) === '') argv.pop();
+      const fresh: Cached = { comm, startTicks: f.startTicks, startKey: String(f.startTicks), uid, argv, command: argv.join(' '), seen: generation };
       // A kernel thread or a zombie has an empty cmdline: do not cache it, it may exec later
-      if (argv.length === 0) return { ...s, uid, argv, command: '' };
-      c = { comm, startKey: s.startKey, uid, argv, command: argv.join(' ') };
-      cache.set(s.pid, c);
+      if (argv.length > 0) cache.set(pid, fresh);
+      c = fresh;
     }
-    return { ...s, uid: c.uid, argv: c.argv, command: c.command };
+    c.seen = generation;
+    return {
+      pid,
+      ppid: f.ppid,
+      pgid: f.pgid,
+      sid: f.sid,
+      uid: c.uid,
+      startKey: c.startKey,
+      startedAt: bootMs + (f.startTicks * 1000) / clockTicks,
+      cpuSeconds: f.cpuTicks / clockTicks,
+      rss: f.rssPages * pageSize,
+      state: String.fromCharCode(f.state),
+      argv: c.argv,
+      command: c.command,
+    };
   }
 
   return {
     list(uid?: number): ProcEntry[] {
+      generation++;
       const out: ProcEntry[] = [];
-      const seen = new Set<number>();
       for (const name of fs.readdirSync('/proc')) {
         const code = name.charCodeAt(0);
         if (code < 48 || code > 57) continue;
-        const pid = Number(name);
-        const s = sample(pid);
-        if (!s) continue;
-        seen.add(pid);
-        if (s.state === 'Z' || s.state === 'X') continue;
-        const entry = describe(s);
-        if (!entry || (uid !== undefined && entry.uid !== uid)) continue;
-        out.push(entry);
+        const p = entry(Number(name));
+        if (p && (uid === undefined || p.uid === uid)) out.push(p);
       }
-      for (const pid of cache.keys()) if (!seen.has(pid)) cache.delete(pid);
-      for (const pid of comms.keys()) if (!seen.has(pid)) comms.delete(pid);
+      for (const [pid, c] of cache) if (c.seen !== generation) cache.delete(pid);
       return out;
     },
     read(pid: number): ProcEntry | undefined {
       if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
-      const s = sample(pid);
-      if (!s || s.state === 'Z' || s.state === 'X') return undefined;
-      return describe(s);
+      return entry(pid);
     },
     cwd(pid: number): string | undefined {
       try {
@@ -168,8 +233,18 @@ export function createLinuxSource(): ProcSource {
         return out;
       }
       for (const tid of tasks) {
-        const text = readSmall(`/proc/${pid}/task/${tid}/children`);
-        if (text) for (const c of text.trim().split(' ')) if (c) out.push(Number(c));
+        const n = readSmall(`/proc/${pid}/task/${tid}/children`);
+        // "123 456 ": PIDs, each followed by a space
+        let value = 0;
+        for (let i = 0; i < n; i++) {
+          const c = STAT_BUF[i]!;
+          if (c >= 48 && c <= 57) value = value * 10 + (c - 48);
+          else if (value > 0) {
+            out.push(value);
+            value = 0;
+          }
+        }
+        if (value > 0) out.push(value);
       }
       return out;
     },
