@@ -63,6 +63,22 @@ describe('start --detach, status, stop', () => {
     expect(await allGone([pid, ...tree], 1000)).toBe(true);
     expect(fs.existsSync(lockPaths(home).lock)).toBe(false);
   });
+
+  it('stops a daemonized descendant too (fork, setsid, fork, the middle gone): the instance mark in its environment finds it', async () => {
+    const { home, project, ready } = sandbox();
+    const env = { BBIA_FAKE_READY: ready, BBIA_FAKE_CHILDREN: '2', BBIA_FAKE_DAEMON: '1' };
+    expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env })).code).toBe(0);
+    const { pid, tree } = await readyTree(ready);
+    const daemon = tree.at(-1)!;
+    // No link left to the robot: not its child, not in its group, not in its session
+    const stat = fs.readFileSync(`/proc/${daemon}/stat`, 'latin1');
+    const [ppid, pgid, sid] = stat.slice(stat.lastIndexOf(')') + 4).split(' ').map(Number);
+    expect([pid, ...tree]).not.toContain(ppid);
+    expect([pgid, sid]).not.toContain(pid);
+    const stopped = await cli(home, ['stop', '--force']);
+    expect(stopped.code).toBe(0);
+    expect(await allGone([pid, ...tree], 2000)).toBe(true);
+  });
 });
 
 describe('foreground start', () => {

@@ -11,7 +11,7 @@ import { Scanner, type BbiaProcess, type ScanResult } from './scan.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings/schema.js';
 import type { SuperviseOptions, Supervision } from './supervisor.js';
 import { writeStopRequest } from './stop-request.js';
-import { signalIdentity, stopTree, type StopReport } from './stop-tree.js';
+import { instanceMark, signalIdentity, stopTree, type StopReport } from './stop-tree.js';
 import { waitFor } from './wait.js';
 
 /** The instance as the contract's `status --json` shows it. */
@@ -147,7 +147,9 @@ export function createEngine(options: EngineOptions = {}) {
         {
           python: settings.python,
           stopTimeoutMs: settings.stopTimeout * 1000,
-          pollMs: Math.min(settings.pollInterval, 1000),
+          // Tracking is the second guard where environments can be read (the instance mark finds every
+          // descendant at stop time), so it runs with the lock refresh (5 s); elsewhere it is the only one
+          pollMs: source.hasEnv ? 5000 : Math.min(settings.pollInterval, 1000),
           logMaxBytes: settings.logMaxMB * 1024 * 1024,
           ...opts,
         },
@@ -166,7 +168,7 @@ export function createEngine(options: EngineOptions = {}) {
       let report: StopReport | undefined;
       if (live) {
         writeStopRequest(paths, live.robot, 'bbia-safe stop');
-        report = await stopTree(source, live.robot, { timeoutMs });
+        report = await stopTree(source, live.robot, { timeoutMs, mark: instanceMark(live.record) });
         await supervisorExit(live);
       }
       this.clearStale();

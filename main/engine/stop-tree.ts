@@ -26,7 +26,28 @@ export interface StopTreeOptions {
   immediate?: boolean;
   /** The user whose processes may be listed. */
   uid?: number;
+  /** The instance mark ({@link instanceMark}): processes carrying it belong to the tree wherever they went. */
+  mark?: string;
 }
+
+/** The environment variable that marks every process a supervised robot starts, whatever it does later. */
+export const INSTANCE_ENV = 'BBIA_SAFE_INSTANCE';
+
+/**
+ * The mark of one instance: its supervisor's identity, which the pidfile records. Children inherit
+ * their parent's environment, so a descendant that daemonized (fork, setsid, fork, its parent gone)
+ * and kept no parent, group or session link to the robot still carries it.
+ */
+export function instanceMark(supervisor: Supervisor): string {
+  return `${INSTANCE_ENV}=${instanceMarkValue(supervisor)}`;
+}
+
+/** The value of {@link INSTANCE_ENV} in the robot's environment. */
+export function instanceMarkValue(supervisor: Supervisor): string {
+  return `${supervisor.supervisorPid}:${supervisor.supervisorStartKey}`;
+}
+
+type Supervisor = { supervisorPid: number; supervisorStartKey: string };
 
 /** Signals one process only after re-checking its identity; a PID alone is never signalled. */
 export function signalIdentity(source: ProcSource, p: ProcIdentity, signal: NodeJS.Signals): boolean {
@@ -39,18 +60,27 @@ export function signalIdentity(source: ProcSource, p: ProcIdentity, signal: Node
   }
 }
 
-/** The tree of `root` now, plus tracked identities that are still alive. */
-export function collectTree(source: ProcSource, root: ProcIdentity, tracked: readonly ProcIdentity[], uid?: number): ProcEntry[] {
+/**
+ * The tree of `root` now, plus tracked identities that are still alive, plus (where the platform reads
+ * environments) every process carrying the instance `mark`, with their own trees. Never this process.
+ */
+export function collectTree(source: ProcSource, root: ProcIdentity, tracked: readonly ProcIdentity[], uid?: number, mark?: string): ProcEntry[] {
   const all = source.list(uid);
   const found = new Map(treeOf(root, all).map((p) => [p.pid, p]));
+  const addWithTree = (p: ProcEntry) => {
+    if (found.has(p.pid)) return;
+    found.set(p.pid, p);
+    for (const d of treeOf(p, all)) if (!found.has(d.pid)) found.set(d.pid, d);
+  };
   const byPid = new Map(all.map((p) => [p.pid, p]));
   for (const t of tracked) {
     const live = byPid.get(t.pid);
-    if (live && live.startKey === t.startKey && !found.has(t.pid)) {
-      found.set(t.pid, live);
-      for (const d of treeOf(live, all)) if (!found.has(d.pid)) found.set(d.pid, d);
-    }
+    if (live && live.startKey === t.startKey) addWithTree(live);
   }
+  if (mark && source.hasEnv) {
+    for (const p of all) if (!found.has(p.pid) && p.pid !== process.pid && source.hasEnv(p.pid, mark)) addWithTree(p);
+  }
+  found.delete(process.pid);
   return [...found.values()];
 }
 
@@ -65,7 +95,7 @@ export async function stopTree(source: ProcSource, root: ProcIdentity, options: 
   const add = (list: ProcEntry[]) => {
     for (const p of list) if (!targets.has(p.pid)) targets.set(p.pid, p);
   };
-  add(collectTree(source, root, options.tracked ?? [], options.uid));
+  add(collectTree(source, root, options.tracked ?? [], options.uid, options.mark));
   // The root's group, even once the root is gone (its ID cannot be reused while members remain)
   const inGroup = (p: ProcEntry) => p.pgid === root.pid;
   const escaped = [...targets.values()].filter((p) => !inGroup(p));
@@ -92,8 +122,9 @@ export async function stopTree(source: ProcSource, root: ProcIdentity, options: 
     killed = living();
   }
   for (let round = 0; round < 5; round++) {
-    // Late forks: anything born into the tree while it was being stopped
+    // Late forks: anything born into the tree, or daemonized out of it, while it was being stopped
     for (const p of living()) add(collectTree(source, p, [], options.uid));
+    if (options.mark) add(collectTree(source, root, [], options.uid, options.mark));
     if (living().length === 0) break;
     signalAll('SIGKILL');
     await waitFor(() => living().length === 0, 1000, 10);

@@ -13,7 +13,7 @@ import type { Paths } from './paths.js';
 import { quarantinePidfile, removePidfileIf, formatPidfile, writePidfile, type InstanceRecord } from './pidfile.js';
 import { isAlive, type ProcIdentity, type ProcSource } from './proc/types.js';
 import type { Scanner } from './scan.js';
-import { collectTree, stopTree, type StopReport } from './stop-tree.js';
+import { collectTree, INSTANCE_ENV, instanceMark, instanceMarkValue, stopTree, type StopReport } from './stop-tree.js';
 
 /** What {@link startSupervision} needs. */
 export interface SuperviseOptions {
@@ -27,7 +27,7 @@ export interface SuperviseOptions {
   python: string;
   /** Grace period between SIGTERM and SIGKILL. */
   stopTimeoutMs: number;
-  /** How often the tree is tracked (to remember descendants that leave it). */
+  /** How often the tree is tracked (to remember descendants that leave it) and the log's size checked. */
   pollMs: number;
   /** Where events worth keeping are written. */
   log: (message: string) => void;
@@ -111,6 +111,8 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
   let child: ProcIdentity | undefined;
   const selfEntry = source.read(process.pid);
   const self = { pid: process.pid, startKey: selfEntry?.startKey ?? '' };
+  const supervisor = { supervisorPid: self.pid, supervisorStartKey: self.startKey };
+  const mark = instanceMark(supervisor);
   lock = await acquireLock(paths, {
     self,
     isAlive: (id) => isAlive(source, id),
@@ -144,7 +146,8 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
       // (execa accepts integer descriptors at run time; its types only list 1 and 2)
       stdout: logFd as 1,
       stderr: logFd as 2,
-      env: { PYTHONUNBUFFERED: '1' },
+      // Inherited by every descendant: a stop finds even those that daemonized away from the robot
+      env: { PYTHONUNBUFFERED: '1', [INSTANCE_ENV]: instanceMarkValue(supervisor) },
     });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -169,7 +172,7 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
     child = { pid, startKey: entry.startKey };
     // Final guard: the owner claim inside the lock is ours still, after the spawn; a racer that lost yields here
     if (!lock.isOurs()) {
-      await stopTree(source, child, { timeoutMs: options.stopTimeoutMs, immediate: true });
+      await stopTree(source, child, { timeoutMs: options.stopTimeoutMs, immediate: true, mark });
       throw new BbiaError('another bbia-safe took the lock during the start; this start yields', 'check with: bbia-safe status', ExitCode.refused);
     }
     const record: InstanceRecord = {
@@ -180,14 +183,13 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
       command: display,
       mode: options.mode,
       cwd: options.projectDir,
-      supervisorPid: process.pid,
-      supervisorStartKey: self.startKey,
+      ...supervisor,
       logFile: paths.robotLog,
     };
     try {
       writePidfile(paths.pidFile, record);
     } catch (error) {
-      await stopTree(source, child, { timeoutMs: options.stopTimeoutMs });
+      await stopTree(source, child, { timeoutMs: options.stopTimeoutMs, mark });
       throw error;
     }
     ownText = formatPidfile(record);
@@ -233,6 +235,7 @@ function descendants(source: ProcSource, root: ProcIdentity, tracked: ReadonlyMa
 function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running): Supervision {
   const { paths, source } = deps;
   const tracked = new Map<number, ProcIdentity>();
+  const mark = instanceMark(run.record);
   const track = () => {
     for (const p of descendants(source, run.child, tracked)) tracked.set(p.pid, p);
     capLog(paths.robotLog, options.logMaxBytes);
@@ -251,7 +254,7 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
     if (requested) {
       stoppedBy = requested;
       options.log(`the robot was stopped from outside (${requested}); stopping what it left behind`);
-      report = await stopTree(source, run.child, { timeoutMs: Math.min(options.stopTimeoutMs, 2000), tracked: [...tracked.values()] });
+      report = await stopTree(source, run.child, { timeoutMs: Math.min(options.stopTimeoutMs, 2000), tracked: [...tracked.values()], mark });
     } else if (!stoppedBy) {
       lastLines = tailLog(paths.robotLog, 10);
       writeLastExit(paths, {
@@ -264,7 +267,7 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
       });
       options.log(`the robot exited on its own (${result.exitCode ?? result.signal}); stopping what it left behind`);
       // Whatever the robot left behind goes with it: nothing stays running
-      report = await stopTree(source, run.child, { timeoutMs: Math.min(options.stopTimeoutMs, 2000), tracked: [...tracked.values()] });
+      report = await stopTree(source, run.child, { timeoutMs: Math.min(options.stopTimeoutMs, 2000), tracked: [...tracked.values()], mark });
     } else if (stopping) {
       await stopping;
     }
@@ -281,7 +284,7 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
       if (!stoppedBy) {
         stoppedBy = reason;
         track();
-        stopping = stopTree(source, run.child, { timeoutMs: options.stopTimeoutMs, tracked: [...tracked.values()] }).then((r) => {
+        stopping = stopTree(source, run.child, { timeoutMs: options.stopTimeoutMs, tracked: [...tracked.values()], mark }).then((r) => {
           report = r;
           return { exitCode: null, signal: null, stoppedBy: reason, report: r };
         });

@@ -1,7 +1,7 @@
 import { BbiaError } from '../engine/errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { Mode } from '../engine/launch.js';
-import { stopTree } from '../engine/stop-tree.js';
+import { instanceMark, stopTree } from '../engine/stop-tree.js';
 import type { Supervision, SupervisionEnd } from '../engine/supervisor.js';
 
 /** Holds the robot this process supervises (the app's, or the e2e harness's): at most one. */
@@ -46,7 +46,7 @@ export class SupervisionHolder {
     const sup = this.#current;
     if (!sup) return undefined;
     const done = sup.stop(reason);
-    if (force) await stopTree(this.#engine.source, { pid: sup.record.pid, startKey: sup.record.startKey }, { timeoutMs: 0, immediate: true });
+    if (force) await stopTree(this.#engine.source, { pid: sup.record.pid, startKey: sup.record.startKey }, { timeoutMs: 0, immediate: true, mark: instanceMark(sup.record) });
     return done;
   }
 }

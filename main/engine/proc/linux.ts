@@ -224,6 +224,18 @@ export function createLinuxSource(): ProcSource {
         return undefined;
       }
     },
+    hasEnv(pid: number, entry: string): boolean {
+      let env: Buffer;
+      try {
+        env = fs.readFileSync(`/proc/${pid}/environ`);
+      } catch {
+        return false;
+      }
+      // Entries are NUL-terminated: match a whole entry, not the tail of another one
+      const needle = Buffer.from(`${entry}\0`);
+      for (let at = env.indexOf(needle); at >= 0; at = env.indexOf(needle, at + 1)) if (at === 0 || env[at - 1] === 0) return true;
+      return false;
+    },
     children: !fs.existsSync(`/proc/self/task/${process.pid}/children`) ? undefined : (pid: number): number[] => {
       const out: number[] = [];
       let tasks: string[];

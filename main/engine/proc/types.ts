@@ -48,6 +48,8 @@ export interface ProcSource {
   cwd(pid: number): string | undefined;
   /** Direct children of a process, where the platform tells them cheaply (Linux); else absent. */
   children?(pid: number): number[];
+  /** True when the process's environment holds `entry` (`NAME=value`, exactly), where the platform tells (Linux); else absent. */
+  hasEnv?(pid: number, entry: string): boolean;
 }
 
 /** True while the process of this identity runs: its PID exists with the same start time, and is no zombie. */
