@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../main/cli/args.js';
 import { formatAge } from '../main/cli/format.js';
 import { detectLang, isYes } from '../main/cli/i18n.js';
+import { langOf } from '../main/i18n/fill.js';
 import { parseCpuTime, parsePsLine } from '../main/engine/proc/darwin.js';
 import { parseStat } from '../main/engine/proc/linux.js';
 import { parsePidfile } from '../main/engine/pidfile.js';
@@ -98,6 +99,8 @@ describe('the command line', () => {
     expect(detectLang({ LANG: 'fr_FR.UTF-8' })).toBe('fr');
     expect(detectLang({ LANG: 'fr_FR.UTF-8', LC_ALL: 'en_US.UTF-8' })).toBe('en');
     expect(detectLang({})).toBe('en');
+    // The app's locale names (app.getLocale()) go through the same test
+    expect(['fr', 'fr-FR', 'fr-CA', 'FR_be', 'french', 'en-US', ''].map(langOf)).toEqual(['fr', 'fr', 'fr', 'fr', 'en', 'en', 'en']);
     expect(['y', 'YES', 'o', 'oui'].every(isYes) && !isYes('n') && !isYes('')).toBe(true);
   });
 });

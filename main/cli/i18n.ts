@@ -1,12 +1,8 @@
-import { fillPlaceholders } from '../i18n/fill.js';
+import { fillPlaceholders, langOf, type Lang } from '../i18n/fill.js';
 
-/** The languages of the command line. */
-export type Lang = 'en' | 'fr';
-
-/** French when the locale says so (LC_ALL, then LC_MESSAGES, then LANG), else English. */
+/** The language of the locale (LC_ALL, then LC_MESSAGES, then LANG). */
 export function detectLang(env: NodeJS.ProcessEnv = process.env): Lang {
-  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
-  return /^fr\b|^fr_/i.test(locale) ? 'fr' : 'en';
+  return langOf(env.LC_ALL || env.LC_MESSAGES || env.LANG || '');
 }
 
 const en = {

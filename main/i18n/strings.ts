@@ -1,12 +1,6 @@
-import { fillPlaceholders } from './fill.js';
+import { fillPlaceholders, type Lang } from './fill.js';
 
-/** The app's languages. */
-export type Lang = 'en' | 'fr';
-
-/** French when the system locale is French (`app.getLocale()`, e.g. `fr-FR`), else English. */
-export function langOf(locale: string): Lang {
-  return /^fr\b|^fr[-_]/i.test(locale) ? 'fr' : 'en';
-}
+export { langOf, type Lang } from './fill.js';
 
 const en = {
   cancel: 'Cancel',
