@@ -4,13 +4,14 @@
 //   node bench/index.ts                 every benchmark (about 8 minutes)
 //   node bench/index.ts --quick         a short run (about 2 minutes)
 //   node bench/index.ts poll stop       only these (names: --list)
+//   node bench/index.ts --ps            the macOS mode, here (the default on macOS): the poll on the ps reader
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Bench } from './lib/bench.ts';
-import { ROBOT_TURN, runInfo } from './lib/env.ts';
+import { PS_MODE, ROBOT_TURN, runInfo } from './lib/env.ts';
 import { endEverything, processCount, RUN_MARK } from './lib/procs.ts';
 import { markdown, type SummaryRow } from './lib/stats.ts';
 import { idleBench } from './idle.ts';
@@ -46,7 +47,7 @@ async function child(name: string): Promise<void> {
 
 function machine(): string {
   const cpus = os.cpus();
-  return `${os.availableParallelism()} cores (${cpus[0]?.model.trim() ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Linux ${os.release()}, Node ${process.version}, ${processCount()} processes before the run`;
+  return `${os.availableParallelism()} cores (${cpus[0]?.model.trim() ?? '?'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, ${processCount()} processes before the run`;
 }
 
 async function parent(args: string[]): Promise<number> {
@@ -61,7 +62,14 @@ async function parent(args: string[]): Promise<number> {
     console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHES.map((b) => b.name).join(', ')}`);
     return 2;
   }
-  const selected = names.length > 0 ? BENCHES.filter((b) => names.includes(b.name)) : BENCHES.filter((b) => !b.explicit);
+  if (args.includes('--ps')) process.env.BBIA_BENCH_PS = '1';
+  const psMode = PS_MODE || args.includes('--ps');
+  let selected = names.length > 0 ? BENCHES.filter((b) => names.includes(b.name)) : BENCHES.filter((b) => !b.explicit);
+  if (psMode) {
+    const skipped = selected.filter((b) => !b.portable);
+    selected = selected.filter((b) => b.portable);
+    if (skipped.length > 0) console.log(`macOS mode (the ps reader): ${skipped.map((b) => b.name).join(', ')} read /proc and run on Linux only`);
+  }
   const runId = `${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bbia-bench-'));
   let interrupted = false;

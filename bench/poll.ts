@@ -8,7 +8,7 @@ import { createDarwinSource } from '../out/main/engine/proc/darwin.js';
 import { createLinuxSource } from '../out/main/engine/proc/linux.js';
 import { Scanner } from '../out/main/engine/scan.js';
 import type { Bench } from './lib/bench.ts';
-import { benchEnv, PY_DIR, PYTHON, sandbox, type RunInfo } from './lib/env.ts';
+import { benchEnv, PS_MODE, PY_DIR, PYTHON, REPO, rusage, sandbox, type RunInfo } from './lib/env.ts';
 import { childrenCpuMs, endIdle, processCount, startIdle } from './lib/procs.ts';
 import { block, fmt, median, medP90, p90, ratio, table, verdict, type SummaryRow } from './lib/stats.ts';
 
@@ -59,13 +59,84 @@ const cells = (r: Row, base: Row | undefined): string[] => {
   ];
 };
 
+/**
+ * The macOS mode: a reader polled `n` times in a fresh Node process under wait4()'s rusage, minus the same
+ * process with no timed poll; CPU per poll is that difference / n (a mean), `ps` children included.
+ */
+function polledInChild(reader: 'ps' | 'si', n: number, project: string, env: NodeJS.ProcessEnv): Sample[] {
+  const script = path.join(REPO, 'bench', 'lib', 'poll-child.mjs');
+  const cpu = (polls: number) => {
+    const r = rusage([process.execPath, script, reader, String(polls), project], { n: 1, cwd: path.dirname(project), env });
+    const run = r.runs[0]!;
+    if (run.rc !== 0) throw new Error(`poll-child.mjs ${reader} failed: ${r.stderr}`);
+    return { ms: run.user_ms + run.sys_ms, walls: r.stdout.trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { wall: number }).wall) };
+  };
+  const base = cpu(0);
+  const timed = cpu(n);
+  const perPoll = Math.max(0, timed.ms - base.ms) / n;
+  return timed.walls.map((wall) => ({ wall, cpu: perPoll }));
+}
+
+/** The macOS mode of the poll benchmark: the ps reader, si.processes() and psutil, CPU from rusage. */
+async function runPsMode(run: RunInfo): Promise<SummaryRow[]> {
+  const n = run.quick ? 5 : 30;
+  const { home, project } = sandbox(run, 'poll-ps');
+  const env = benchEnv(home);
+  const summary: SummaryRow[] = [];
+  for (const extra of [0, 1000]) {
+    const idle = extra > 0 ? await startIdle(extra, env) : [];
+    try {
+      const count = processCount();
+      const ours: Row = { who: 'bbia-safe Scanner.scan, ps reader', samples: polledInChild('ps', n, project, env) };
+      const sys: Row = { who: 'si.processes()', samples: polledInChild('si', run.quick ? 3 : 12, project, env) };
+      const py = psutilPoll(n, env);
+      const rows: Row[] = [ours, sys, { who: `psutil.process_iter (python, ${py.count} procs)`, samples: py.samples }];
+      block(
+        `1. Poll (${process.platform === 'darwin' ? 'macOS' : 'the macOS mode, on this machine\'s ps'}), ${extra === 0 ? "the machine's own processes" : `+${extra} idle processes`}: ${count} processes`,
+        table(['', 'n', 'wall ms med (p90)', 'CPU ms med (p90)', '% core @1Hz', 'CPU vs ours'], rows.map((r) => cells(r, ours))),
+        [
+          'bbia-safe and si.processes(): each polled in a fresh Node process run under wait4(); CPU per poll = (CPU of n polls - CPU of none) / n, a mean, ps and other children included',
+          'psutil: process_time() inside Python, per iteration',
+          '% of one core at 1 Hz = CPU ms per poll / 1000 ms',
+        ],
+      );
+      const oc = median(ours.samples.map((x) => x.cpu));
+      const ow = median(ours.samples.map((x) => x.wall));
+      const sc = median(sys.samples.map((x) => x.cpu));
+      const pc = median(py.samples.map((x) => x.cpu));
+      const label = extra === 0 ? `${count} procs` : `+${extra} (${count} procs)`;
+      summary.push(
+        {
+          metric: `Poll wall (ps reader), median (p90), ${label}`,
+          ours: `${fmt(ow)} (${fmt(p90(ours.samples.map((x) => x.wall)))}) ms`,
+          baseline: `psutil ${fmt(median(py.samples.map((x) => x.wall)))} ms; si ${fmt(median(sys.samples.map((x) => x.wall)))} ms`,
+          ratio: `${ratio(median(py.samples.map((x) => x.wall)), ow)} / ${ratio(median(sys.samples.map((x) => x.wall)), ow)}`,
+          target: extra ? `< 15 ms: ${verdict(ow, 15)}` : '',
+        },
+        {
+          metric: `Poll CPU per poll (ps reader, % core at 1 Hz), ${label}`,
+          ours: `${fmt(oc)} ms (${fmt(oc / 10, 2)} %)`,
+          baseline: `psutil ${fmt(pc)} ms; si ${fmt(sc)} ms`,
+          ratio: `${ratio(pc, oc)} / ${ratio(sc, oc)}`,
+          target: extra ? `< 1.5 %: ${verdict(oc / 10, 1.5)}; >= 3x psutil: ${pc / oc >= 3 ? 'met' : 'MISSED'}; >= 20x si: ${sc / oc >= 20 ? 'met' : 'MISSED'}` : '',
+        },
+      );
+    } finally {
+      await endIdle(idle);
+    }
+  }
+  return summary;
+}
+
 /** The poll benchmark. */
 export const pollBench: Bench = {
   name: 'poll',
   title: 'The poll: Scanner.scan vs si.processes() vs psutil.process_iter',
   robots: false,
   seconds: 80,
+  portable: true,
   async run(run: RunInfo): Promise<SummaryRow[]> {
+    if (PS_MODE) return runPsMode(run);
     const n = run.quick ? 5 : 30;
     const nSi = run.quick ? 3 : 12;
     const { home, project } = sandbox(run, 'poll');

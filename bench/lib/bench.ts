@@ -14,6 +14,8 @@ export interface Bench {
   seconds: number;
   /** Run only when named (long runs, such as the soak). */
   explicit?: boolean;
+  /** Runs in the macOS mode too (PS_MODE): it needs no /proc. */
+  portable?: boolean;
   /** Runs it and returns its summary rows. */
   run(run: RunInfo): Promise<SummaryRow[]>;
 }

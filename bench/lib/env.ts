@@ -14,8 +14,13 @@ export const OUT = path.join(REPO, 'out', 'main', 'engine');
 export const FIXTURE = path.join(REPO, 'tests', 'fixtures', 'project');
 /** The Python helpers of the bench. */
 export const PY_DIR = path.join(REPO, 'bench', 'py');
-/** Debian's interpreter, with python3-psutil: the baseline, and the robot's interpreter everywhere in the bench. */
-export const PYTHON = '/usr/bin/python3';
+/** Debian's interpreter, with python3-psutil: the baseline, and the robot's interpreter everywhere in the bench (on macOS: python3 on the PATH, with psutil from pip). */
+export const PYTHON = process.env.BBIA_BENCH_PYTHON ?? (process.platform === 'darwin' ? 'python3' : '/usr/bin/python3');
+/**
+ * The macOS mode (the default on macOS; `--ps` elsewhere, to run the same code on Linux's procps ps):
+ * the poll benchmark on the ps reader, with CPU from wait4()'s rusage since there is no /proc to read.
+ */
+export const PS_MODE = process.platform === 'darwin' || process.env.BBIA_BENCH_PS === '1';
 /** Runs a command holding the machine's robot turn (npm test takes the same turn: its tests start robots too). */
 export const ROBOT_TURN = path.join(REPO, 'scripts', 'robot-turn.mjs');
 

@@ -1,5 +1,5 @@
 // Processes the bench starts: tracked by (PID, start time), signalled only by PID, always ended, even on failure.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -69,8 +69,11 @@ export function childrenCpuMs(): number {
   return ((Number(f[13]) + Number(f[14])) * 1000) / CLK_TCK;
 }
 
-/** Count of processes on the machine (numeric entries of /proc). */
+const HAS_PROC = fs.existsSync('/proc/self/stat');
+
+/** Count of processes on the machine (numeric entries of /proc; without /proc, the lines of `ps -A`). */
 export function processCount(): number {
+  if (!HAS_PROC) return spawnSync('ps', ['-A', '-o', 'pid='], { encoding: 'utf8' }).stdout.trim().split('\n').length;
   return fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n)).length;
 }
 
@@ -104,8 +107,10 @@ function selfAndAncestors(): Set<number> {
 export function markedProcesses(runId: string): number[] {
   const needle = Buffer.from(`\0${RUN_MARK}=${runId}\0`);
   const first = Buffer.from(`${RUN_MARK}=${runId}\0`);
-  const skip = selfAndAncestors();
   const out: number[] = [];
+  // Without /proc (macOS) environments cannot be read: what the bench started there is ended by its handles
+  if (!HAS_PROC) return out;
+  const skip = selfAndAncestors();
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const pid = Number(name);
@@ -147,26 +152,42 @@ export async function waitUntil(cond: () => boolean, t0: number, timeoutMs: numb
   }
 }
 
+const idleChildren = new Map<number, ChildProcess>();
+
 /** Starts `n` idle `sleep` processes (tracked) and returns their PIDs once every one runs. */
 export async function startIdle(n: number, env: NodeJS.ProcessEnv): Promise<number[]> {
   const pids: number[] = [];
+  const running: Promise<unknown>[] = [];
   for (let i = 0; i < n; i++) {
     const child = spawn('/bin/sleep', ['600'], { stdio: 'ignore', env });
-    child.on('error', () => {});
+    // 'spawn' comes once the exec succeeded: the process runs sleep
+    running.push(new Promise((resolve) => child.once('spawn', resolve).once('error', resolve)));
     child.unref();
     if (child.pid) {
       pids.push(child.pid);
+      idleChildren.set(child.pid, child);
       track(child.pid);
     }
     if (i % 100 === 99) await delay(1);
   }
-  await waitUntil(() => pids.every((p) => startTicks(p) !== undefined && fs.readFileSync(`/proc/${p}/cmdline`, 'latin1').startsWith('/bin/sleep')), performance.now(), 20_000, 20);
+  await Promise.all(running);
   return pids;
 }
 
-/** Ends idle processes by PID and waits until they are reaped (no zombie left to skew the next count). */
+/** Ends idle processes through their handles and waits until they are reaped (no zombie left to skew the next count). */
 export async function endIdle(pids: readonly number[]): Promise<void> {
-  for (const p of pids) signalTracked(p, 'SIGKILL');
-  await waitUntil(() => pids.every((p) => statFields(p) === undefined), performance.now(), 10_000, 10);
-  for (const p of pids) tracked.delete(p);
+  await Promise.all(
+    pids.map((pid) => {
+      const child = idleChildren.get(pid);
+      idleChildren.delete(pid);
+      tracked.delete(pid);
+      if (!child || child.exitCode !== null || child.signalCode !== null) return undefined;
+      // 'exit' comes after Node reaped it
+      return new Promise((resolve) => {
+        child.ref(); // an unref'd child would not keep this process alive until its 'exit'
+        child.once('exit', resolve);
+        child.kill('SIGKILL');
+      });
+    }),
+  );
 }
