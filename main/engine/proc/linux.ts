@@ -224,7 +224,7 @@ export function createLinuxSource(): ProcSource {
         return undefined;
       }
     },
-    hasEnv(pid: number, entry: string): boolean {
+    hasEnv(pid: number, variable: string): boolean {
       let env: Buffer;
       try {
         env = fs.readFileSync(`/proc/${pid}/environ`);
@@ -232,7 +232,7 @@ export function createLinuxSource(): ProcSource {
         return false;
       }
       // Entries are NUL-terminated: match a whole entry, not the tail of another one
-      const needle = Buffer.from(`${entry}\0`);
+      const needle = Buffer.from(`${variable}\0`);
       for (let at = env.indexOf(needle); at >= 0; at = env.indexOf(needle, at + 1)) if (at === 0 || env[at - 1] === 0) return true;
       return false;
     },
