@@ -71,7 +71,7 @@ describe('kill-all', () => {
     expect(await waitFor(() => cmdline(ws.pid!).includes('websocket'), 5000)).toBe(true);
     // script(1) gives the CLI a real pseudo-terminal; the answer is typed into it
     const run = (answer: string) =>
-      execa('script', ['-qec', `"${process.execPath}" "${BIN}" kill-all`, '/dev/null'], { env: cliEnv(home), extendEnv: false, input: answer, reject: false });
+      execa('script', ['-qec', `exec "${process.execPath}" "${BIN}" kill-all`, '/dev/null'], { env: cliEnv(home), extendEnv: false, input: answer, reject: false });
     const no = await run('n\n');
     expect(no.exitCode).toBe(2);
     expect(no.stdout).toContain('[y/N]');

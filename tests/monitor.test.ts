@@ -113,7 +113,9 @@ describe('status --watch', () => {
     const { home, project, ready } = sandbox();
     expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready } })).code).toBe(0);
     await readyTree(ready);
-    const sub = execa('script', ['-qec', `"${process.execPath}" "${BIN}" status --watch --interval 0.3`, '/dev/null'], { env: cliEnv(home), extendEnv: false, reject: false, stdin: 'pipe' });
+    // `exec`: script runs the command through $SHELL, and dash (/bin/sh, CI's shell) stays as the parent in the
+    // terminal's foreground group, where Ctrl+C kills it (exit 130) whatever bbia-safe does
+    const sub = execa('script', ['-qec', `exec "${process.execPath}" "${BIN}" status --watch --interval 0.3`, '/dev/null'], { env: cliEnv(home), extendEnv: false, reject: false, stdin: 'pipe' });
     track(sub.pid!);
     let seen = '';
     sub.stdout!.on('data', (d: Buffer) => (seen += d.toString()));
