@@ -411,7 +411,13 @@ describe('IPC fuzzing: every channel, through dispatch, on the real engine', () 
 
     const report = `seed ${seed}: ${JSON.stringify(counts)}, ${signals.length} signals (${[...new Set(signals.map((s) => s.signal))].join(', ')}; ${treeOnly} reaching a late fork of a scanned tree; ${withheld} withheld: in the scan but not started by this test), ${refusedForeign} confirmations refused for a foreign target`;
     console.log(`[ipc-fuzz] ${report}`);
-    for (const s of strays) if (s.pid) realKill(s.pid, 'SIGKILL');
+    for (const s of strays) {
+      try {
+        if (s.pid) realKill(s.pid, 'SIGKILL');
+      } catch {
+        // already stopped by the fuzz, and reaped
+      }
+    }
     await allGone(strays.map((s) => s.pid!));
 
     // Grouped so one cause is listed once
