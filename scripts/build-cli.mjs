@@ -22,7 +22,9 @@ await build({
     emptyOutDir: true,
     minify: false,
     target: 'node22',
-    rollupOptions: { output: { format: 'es', entryFileNames: 'main.mjs', chunkFileNames: '[name].mjs' } },
+    // Hashed chunk names: a long-running process of an older build that imports a chunk lazily fails loudly
+    // instead of binding another build's exports
+    rollupOptions: { output: { format: 'es', entryFileNames: 'main.mjs', chunkFileNames: '[name]-[hash].mjs' } },
   },
 });
 console.log('built out/cli/main.mjs');

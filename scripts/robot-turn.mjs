@@ -37,7 +37,10 @@ async function takeTurn() {
     try {
       return await lockfile.lock(TURN, options);
     } catch (error) {
-      if (error.code !== 'ELOCKED') throw error;
+      if (error.code !== 'ELOCKED') {
+        console.error(`robot-turn: cannot take ${TURN}.lock (${error.message}); if no test run or benchmark is running, remove that folder`);
+        process.exit(1);
+      }
       if (Date.now() > deadline) {
         console.error(`robot-turn: another run has held ${TURN}.lock for over ${WAIT_LIMIT_MS / 60_000} minutes; stop it, or remove that folder if no run is left`);
         process.exit(1);

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import { execa } from 'execa';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../main/engine/wait.js';
-import { alive, allGone, assertNoForeignRobot, cli, cliSpawn, lockPaths, pidfilePid, readyTree, sandbox } from './helpers.js';
+import { alive, allGone, assertNoForeignRobot, BIN, cli, cliEnv, cliSpawn, lockPaths, pidfilePid, readyTree, sandbox } from './helpers.js';
 
 beforeEach(() => assertNoForeignRobot());
 
@@ -75,8 +76,13 @@ describe('start --detach, status, stop', () => {
     const [ppid, pgid, sid] = stat.slice(stat.lastIndexOf(')') + 4).split(' ').map(Number);
     expect([pid, ...tree]).not.toContain(ppid);
     expect([pgid, sid]).not.toContain(pid);
-    const stopped = await cli(home, ['stop', '--force']);
-    expect(stopped.code).toBe(0);
+    // Typed in a terminal the robot opened: the shell above the stop carries the mark too, and is left alone
+    const mark = fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').find((e) => e.startsWith('BBIA_SAFE_INSTANCE='))!;
+    expect(mark).toMatch(/^BBIA_SAFE_INSTANCE=\d+:\d+$/);
+    const marked = cliEnv(home, { BBIA_SAFE_INSTANCE: mark.slice(mark.indexOf('=') + 1) });
+    const stopped = await execa('sh', ['-c', `"${process.execPath}" "${BIN}" stop --force; echo "shell still here: $?"`], { env: marked, extendEnv: false, reject: false, cwd: home });
+    expect(stopped.signal).toBeUndefined();
+    expect(stopped.stdout).toContain('shell still here: 0');
     expect(await allGone([pid, ...tree], 2000)).toBe(true);
   });
 });

@@ -70,10 +70,12 @@ export async function acquireLock(paths: Paths, options: AcquireOptions): Promis
       options.log('another process holds the lock now; not taking it back');
       return;
     }
-    claim()
+    reclaiming = claim()
       .then((ok) => options.log(ok ? 'lock re-acquired' : 'could not re-acquire the lock: another process holds it'))
       .catch((e: Error) => options.log(`could not re-acquire the lock: ${e.message}`));
   };
+  // A re-claim still in flight when the instance ends: release() waits for it, so it cannot outlive the instance
+  let reclaiming: Promise<void> | undefined;
 
   const claim = async (): Promise<boolean> => {
     const r = await lockfile.lock(paths.home, {
@@ -126,6 +128,7 @@ export async function acquireLock(paths: Paths, options: AcquireOptions): Promis
     async release() {
       if (released) return;
       released = true;
+      await reclaiming;
       if (!isOurs()) return;
       fs.rmSync(ownerFile, { force: true });
       await release?.().catch(() => {});

@@ -78,7 +78,12 @@ export function collectTree(source: ProcSource, root: ProcIdentity, tracked: rea
     if (live && live.startKey === t.startKey) addWithTree(live);
   }
   if (mark && source.hasEnv) {
-    for (const p of all) if (!found.has(p.pid) && p.pid !== process.pid && source.hasEnv(p.pid, mark)) addWithTree(p);
+    // Never the caller's own line: a `bbia-safe stop` typed in a terminal the robot opened runs under a
+    // shell carrying the mark, and signalling that shell would end the stop half-way
+    const callers = new Set<number>();
+    for (let p = byPid.get(process.pid); p && !callers.has(p.pid); p = byPid.get(p.ppid)) callers.add(p.pid);
+    callers.add(process.pid);
+    for (const p of all) if (!found.has(p.pid) && !callers.has(p.pid) && source.hasEnv(p.pid, mark)) addWithTree(p);
   }
   found.delete(process.pid);
   return [...found.values()];

@@ -254,7 +254,9 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
     if (requested) {
       stoppedBy = requested;
       options.log(`the robot was stopped from outside (${requested}); stopping what it left behind`);
-      report = await stopTree(source, run.child, { timeoutMs: Math.min(options.stopTimeoutMs, 2000), tracked: [...tracked.values()], mark });
+      // Without the mark: the stopper finds the marked processes itself, and only it knows which of them
+      // are its own line (a stop typed in a terminal the robot opened)
+      report = await stopTree(source, run.child, { timeoutMs: Math.min(options.stopTimeoutMs, 2000), tracked: [...tracked.values()] });
     } else if (!stoppedBy) {
       lastLines = tailLog(paths.robotLog, 10);
       writeLastExit(paths, {

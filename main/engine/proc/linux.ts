@@ -245,11 +245,22 @@ export function createLinuxSource(): ProcSource {
         return out;
       }
       for (const tid of tasks) {
-        const n = readSmall(`/proc/${pid}/task/${tid}/children`);
+        const file = `/proc/${pid}/task/${tid}/children`;
+        let n = readSmall(file);
+        let buf: Uint8Array = STAT_BUF;
+        // Over 4 KiB (some 500 children): read it whole, or the last PID would be cut in two
+        if (n === STAT_BUF.length) {
+          try {
+            buf = fs.readFileSync(file);
+            n = buf.length;
+          } catch {
+            continue;
+          }
+        }
         // "123 456 ": PIDs, each followed by a space
         let value = 0;
         for (let i = 0; i < n; i++) {
-          const c = STAT_BUF[i]!;
+          const c = buf[i]!;
           if (c >= 48 && c <= 57) value = value * 10 + (c - 48);
           else if (value > 0) {
             out.push(value);
