@@ -404,7 +404,9 @@ describe('IPC fuzzing: every channel, through dispatch, on the real engine', () 
         { numRuns: RUNS, seed, endOnFailure: true },
       );
     } finally {
-      // The robot the holder may still supervise: stopped through the holder (its signals are checked too)
+      // The robot the holder may still supervise: stopped through the holder (its signals are checked too),
+      // after a scan, as the popover's poll would make one: when the last run started it, none has seen it yet
+      await scanIdsOf(rig);
       await rig.holder.stop('fuzz over', true);
       killSpy.mockRestore();
     }
