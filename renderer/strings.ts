@@ -1,4 +1,4 @@
-import { fillPlaceholders } from '../main/i18n/fill.js';
+import { translatorOf, type Lang, type Translator } from '../main/i18n/fill.js';
 
 /** The popover's words, English and French (the language comes from main: `app.getLocale()`). */
 const en = {
@@ -121,12 +121,11 @@ const fr: typeof en = {
 export type Word = keyof typeof en;
 
 /** A translator for the popover. */
-export type Tr = (key: Word, vars?: Record<string, string | number>) => string;
+export type Tr = Translator<Word>;
 
-/** The translator of a language. */
-export function words(lang: 'en' | 'fr'): Tr {
-  const table = lang === 'fr' ? fr : en;
-  return (key, vars = {}) => fillPlaceholders(table[key], vars, () => '');
+/** The translator of a language; a placeholder without a value becomes empty. */
+export function words(lang: Lang): Tr {
+  return translatorOf({ en, fr }, lang, () => '');
 }
 
 /** Fills every `data-t` element's text and `data-t-title` element's tooltip. */

@@ -1,4 +1,4 @@
-import { fillPlaceholders, langOf, type Lang } from '../i18n/fill.js';
+import { langOf, translatorOf, type Lang, type Translator } from '../i18n/fill.js';
 
 /** The language of the locale (LC_ALL, then LC_MESSAGES, then LANG). */
 export function detectLang(env: NodeJS.ProcessEnv = process.env): Lang {
@@ -85,12 +85,11 @@ const fr: typeof en = {
 export type MessageKey = keyof typeof en;
 
 /** A translator bound to one language. */
-export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
+export type Translate = Translator<MessageKey>;
 
 /** Returns the translator of a language; `{name}` placeholders are filled from `vars`. */
 export function translator(lang: Lang): Translate {
-  const table = lang === 'fr' ? fr : en;
-  return (key, vars = {}) => fillPlaceholders(table[key], vars);
+  return translatorOf({ en, fr }, lang);
 }
 
 /** True when the answer means yes in either language. */

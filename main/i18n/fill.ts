@@ -14,3 +14,16 @@ export function fillPlaceholders(
 ): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => (vars[name] === undefined ? missing(name) : String(vars[name])));
 }
+
+/** A translator bound to one language: `{name}` placeholders are filled from `vars`. */
+export type Translator<K extends string> = (key: K, vars?: Record<string, string | number>) => string;
+
+/** The translator of `lang` over one message table per language (the command line's, the app's, the popover's). */
+export function translatorOf<K extends string>(
+  tables: Record<Lang, Record<K, string>>,
+  lang: Lang,
+  missing?: (name: string) => string,
+): Translator<K> {
+  const table = tables[lang];
+  return (key, vars = {}) => fillPlaceholders(table[key], vars, missing);
+}

@@ -1,4 +1,4 @@
-import { fillPlaceholders, type Lang } from './fill.js';
+import { translatorOf, type Lang, type Translator } from './fill.js';
 
 export { langOf, type Lang } from './fill.js';
 
@@ -150,10 +150,9 @@ const fr: typeof en = {
 export type AppMessage = keyof typeof en;
 
 /** A translator bound to one language. */
-export type AppTranslate = (key: AppMessage, vars?: Record<string, string | number>) => string;
+export type AppTranslate = Translator<AppMessage>;
 
 /** The translator of a language; `{name}` placeholders are filled from `vars`. */
 export function appTranslator(lang: Lang): AppTranslate {
-  const table = lang === 'fr' ? fr : en;
-  return (key, vars = {}) => fillPlaceholders(table[key], vars);
+  return translatorOf({ en, fr }, lang);
 }
