@@ -12,7 +12,8 @@ const FIXTURE = path.resolve(import.meta.dirname, 'fixtures', 'project');
 const temps: string[] = [];
 const started = new Map<number, string | undefined>();
 
-function startTicks(pid: number): string | undefined {
+/** The start key of a live PID (field 22 of /proc/PID/stat), as the engine records it; undefined once it is gone. */
+export function startKey(pid: number): string | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
@@ -70,7 +71,7 @@ export function cliSpawn(home: string, args: string[], opts: { cwd?: string; env
 
 /** Remembers PIDs this test started indirectly (robot trees), so they are cleaned up even when an assertion fails. */
 export function track(...pids: number[]): void {
-  for (const p of pids) if (!started.has(p)) started.set(p, startTicks(p));
+  for (const p of pids) if (!started.has(p)) started.set(p, startKey(p));
 }
 
 /** True while a PID exists and is not a zombie. */
@@ -167,7 +168,7 @@ afterEach(async () => {
   const killed: number[] = [];
   for (const [pid, ticks] of started) {
     // Only a process this test started: same PID and same start time
-    if (ticks === undefined || startTicks(pid) !== ticks) continue;
+    if (ticks === undefined || startKey(pid) !== ticks) continue;
     try {
       process.kill(pid, 'SIGKILL');
       killed.push(pid);

@@ -21,21 +21,11 @@ import { createHandlers, dispatch, IpcRefusal } from '../../main/ipc/handlers.js
 import { SupervisionHolder } from '../../main/ipc/holder.js';
 import type { ConfirmRequest } from '../../main/ipc/ports.js';
 import { createStateService } from '../../main/ipc/state.js';
-import { alive, allGone, assertNoForeignRobot, sandbox, track } from '../helpers.js';
+import { alive, allGone, assertNoForeignRobot, sandbox, startKey, track } from '../helpers.js';
 
 const CHANNELS = Object.keys(VALIDATORS);
 const RUNS = Number(process.env.BBIA_FUZZ_RUNS) || 2500;
 const realKill = process.kill.bind(process);
-
-/** The start key of a live PID (field 22 of /proc/PID/stat), as the engine records it. */
-function startKey(pid: number): string | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
-}
 
 /** The command line of a PID, for messages. */
 function cmdline(pid: number): string {
