@@ -59,6 +59,47 @@ const cells = (r: Row, base: Row | undefined): string[] => {
   ];
 };
 
+/** Runs `measureAt` at the machine's own process count, then with 1,000 extra idle processes (ended after); `label` names the load in the summary. */
+async function atEachLoad(env: NodeJS.ProcessEnv, measureAt: (extra: number, count: number, label: string) => Promise<void>): Promise<void> {
+  for (const extra of [0, 1000]) {
+    const idle = extra > 0 ? await startIdle(extra, env) : [];
+    try {
+      const count = processCount();
+      await measureAt(extra, count, extra === 0 ? `${count} procs` : `+${extra} (${count} procs)`);
+    } finally {
+      await endIdle(idle);
+    }
+  }
+}
+
+/** The two summary rows of a poll (wall, CPU) against psutil and si.processes(), with issue 6's targets at +1,000. */
+function pollRows(label: string, extra: number, ours: Sample[], sys: Sample[], py: Sample[], reader = ''): SummaryRow[] {
+  const oc = median(ours.map((x) => x.cpu));
+  const ow = median(ours.map((x) => x.wall));
+  const sc = median(sys.map((x) => x.cpu));
+  const pc = median(py.map((x) => x.cpu));
+  const pw = median(py.map((x) => x.wall));
+  const sw = median(sys.map((x) => x.wall));
+  return [
+    {
+      metric: `Poll wall${reader ? ` (${reader})` : ''}, median (p90), ${label}`,
+      ours: `${fmt(ow)} (${fmt(p90(ours.map((x) => x.wall)))}) ms`,
+      baseline: `psutil ${fmt(pw)} ms; si ${fmt(sw)} ms`,
+      ratio: `${ratio(pw, ow)} / ${ratio(sw, ow)}`,
+      target: extra ? `< 15 ms: ${verdict(ow, 15)}` : '',
+    },
+    {
+      metric: `Poll CPU per poll (${reader ? `${reader}, ` : ''}% core at 1 Hz), ${label}`,
+      ours: `${fmt(oc)} ms (${fmt(oc / 10, 2)} %)`,
+      baseline: `psutil ${fmt(pc)} ms; si ${fmt(sc)} ms`,
+      ratio: `${ratio(pc, oc)} / ${ratio(sc, oc)}`,
+      target: extra
+        ? `< 1.5 %: ${verdict(oc / 10, 1.5)}; >= 3x psutil: ${pc / oc >= 3 ? 'met' : 'MISSED'}; >= 20x si: ${sc / oc >= 20 ? 'met' : 'MISSED'}`
+        : '',
+    },
+  ];
+}
+
 /**
  * The macOS mode: a reader polled `n` times in a fresh Node process under wait4()'s rusage, minus the same
  * process with no timed poll; CPU per poll is that difference / n (a mean), `ps` children included.
@@ -83,48 +124,22 @@ async function runPsMode(run: RunInfo): Promise<SummaryRow[]> {
   const { home, project } = sandbox(run, 'poll-ps');
   const env = benchEnv(home);
   const summary: SummaryRow[] = [];
-  for (const extra of [0, 1000]) {
-    const idle = extra > 0 ? await startIdle(extra, env) : [];
-    try {
-      const count = processCount();
-      const ours: Row = { who: 'bbia-safe Scanner.scan, ps reader', samples: polledInChild('ps', n, project, env) };
-      const sys: Row = { who: 'si.processes()', samples: polledInChild('si', run.quick ? 3 : 12, project, env) };
-      const py = psutilPoll(n, env);
-      const rows: Row[] = [ours, sys, { who: `psutil.process_iter (python, ${py.count} procs)`, samples: py.samples }];
-      block(
-        `1. Poll (${process.platform === 'darwin' ? 'macOS' : 'the macOS mode, on this machine\'s ps'}), ${extra === 0 ? "the machine's own processes" : `+${extra} idle processes`}: ${count} processes`,
-        table(['', 'n', 'wall ms med (p90)', 'CPU ms med (p90)', '% core @1Hz', 'CPU vs ours'], rows.map((r) => cells(r, ours))),
-        [
-          'bbia-safe and si.processes(): each polled in a fresh Node process run under wait4(); CPU per poll = (CPU of n polls - CPU of none) / n, a mean, ps and other children included',
-          'psutil: process_time() inside Python, per iteration',
-          '% of one core at 1 Hz = CPU ms per poll / 1000 ms',
-        ],
-      );
-      const oc = median(ours.samples.map((x) => x.cpu));
-      const ow = median(ours.samples.map((x) => x.wall));
-      const sc = median(sys.samples.map((x) => x.cpu));
-      const pc = median(py.samples.map((x) => x.cpu));
-      const label = extra === 0 ? `${count} procs` : `+${extra} (${count} procs)`;
-      summary.push(
-        {
-          metric: `Poll wall (ps reader), median (p90), ${label}`,
-          ours: `${fmt(ow)} (${fmt(p90(ours.samples.map((x) => x.wall)))}) ms`,
-          baseline: `psutil ${fmt(median(py.samples.map((x) => x.wall)))} ms; si ${fmt(median(sys.samples.map((x) => x.wall)))} ms`,
-          ratio: `${ratio(median(py.samples.map((x) => x.wall)), ow)} / ${ratio(median(sys.samples.map((x) => x.wall)), ow)}`,
-          target: extra ? `< 15 ms: ${verdict(ow, 15)}` : '',
-        },
-        {
-          metric: `Poll CPU per poll (ps reader, % core at 1 Hz), ${label}`,
-          ours: `${fmt(oc)} ms (${fmt(oc / 10, 2)} %)`,
-          baseline: `psutil ${fmt(pc)} ms; si ${fmt(sc)} ms`,
-          ratio: `${ratio(pc, oc)} / ${ratio(sc, oc)}`,
-          target: extra ? `< 1.5 %: ${verdict(oc / 10, 1.5)}; >= 3x psutil: ${pc / oc >= 3 ? 'met' : 'MISSED'}; >= 20x si: ${sc / oc >= 20 ? 'met' : 'MISSED'}` : '',
-        },
-      );
-    } finally {
-      await endIdle(idle);
-    }
-  }
+  await atEachLoad(env, async (extra, count, label) => {
+    const ours: Row = { who: 'bbia-safe Scanner.scan, ps reader', samples: polledInChild('ps', n, project, env) };
+    const sys: Row = { who: 'si.processes()', samples: polledInChild('si', run.quick ? 3 : 12, project, env) };
+    const py = psutilPoll(n, env);
+    const rows: Row[] = [ours, sys, { who: `psutil.process_iter (python, ${py.count} procs)`, samples: py.samples }];
+    block(
+      `1. Poll (${process.platform === 'darwin' ? 'macOS' : 'the macOS mode, on this machine\'s ps'}), ${extra === 0 ? "the machine's own processes" : `+${extra} idle processes`}: ${count} processes`,
+      table(['', 'n', 'wall ms med (p90)', 'CPU ms med (p90)', '% core @1Hz', 'CPU vs ours'], rows.map((r) => cells(r, ours))),
+      [
+        'bbia-safe and si.processes(): each polled in a fresh Node process run under wait4(); CPU per poll = (CPU of n polls - CPU of none) / n, a mean, ps and other children included',
+        'psutil: process_time() inside Python, per iteration',
+        '% of one core at 1 Hz = CPU ms per poll / 1000 ms',
+      ],
+    );
+    summary.push(...pollRows(label, extra, ours.samples, sys.samples, py.samples, 'ps reader'));
+  });
   return summary;
 }
 
@@ -142,81 +157,57 @@ export const pollBench: Bench = {
     const { home, project } = sandbox(run, 'poll');
     const env = benchEnv(home);
     const summary: SummaryRow[] = [];
-    for (const extra of [0, 1000]) {
-      const idle = extra > 0 ? await startIdle(extra, env) : [];
-      try {
-        const count = processCount();
-        const source = createLinuxSource();
-        const scanner = new Scanner(source);
-        const ctx = { projectRoots: [project], exclude: new Set([process.pid]) };
-        const cold = await measure(1, () => scanner.scan(ctx));
-        const scan = await measure(n, () => scanner.scan(ctx));
-        const list = await measure(n, () => source.list(process.getuid?.()));
-        // The macOS design (one ps call a poll, a second one for new command lines), run here on procps' ps
-        const psScanner = new Scanner(createDarwinSource());
-        await measure(1, () => psScanner.scan(ctx));
-        const psMode = await measure(n, () => psScanner.scan(ctx));
-        // si.processes() returns its cached result when called again within 500 ms: wait 510 ms before each call
-        await si.processes();
-        const sys = await measure(nSi, () => si.processes(), 510);
-        const py = psutilPoll(n, env);
-        const rows: Row[] = [
-          { who: 'bbia-safe Scanner.scan', samples: scan },
-          { who: '  its first poll (cold cache)', samples: cold },
-          { who: '  source.list only', samples: list },
-          { who: 'ps reader (the macOS path), on Linux ps', samples: psMode },
-          { who: 'si.processes()', samples: sys },
-          { who: `psutil.process_iter (python, ${py.count} procs)`, samples: py.samples },
-        ];
-        const ours = rows[0]!;
-        block(
-          `1. Poll, ${extra === 0 ? "the machine's own processes" : `+${extra} idle processes`}: ${count} processes`,
-          table(
-            ['', 'n', 'wall ms med (p90)', 'CPU ms med (p90)', '% core @1Hz', 'CPU vs ours'],
-            rows.map((r) => cells(r, ours)),
-          ),
-          [
-            'CPU = process.cpuUsage() delta + reaped children (cutime+cstime, 10 ms ticks: si forks a shell and one cat per process); psutil: process_time() inside Python, per iteration',
-            'si.processes() caches its result for 500 ms: each timed call follows a 510 ms pause (a 1 Hz poll)',
-            '% of one core at 1 Hz = CPU ms per poll / 1000 ms',
-            'ps reader: Scanner.scan over main/engine/proc/darwin.ts (what macOS runs), here with procps ps; CPU includes the ps child',
-          ],
-        );
-        const oc = median(scan.map((s) => s.cpu));
-        const ow = median(scan.map((s) => s.wall));
-        const sc = median(sys.map((s) => s.cpu));
-        const pc = median(py.samples.map((s) => s.cpu));
-        const label = extra === 0 ? `${count} procs` : `+${extra} (${count} procs)`;
-        const psc = median(psMode.map((x) => x.cpu));
-        summary.push(
-          {
-            metric: `Poll CPU, the macOS ps reader run on Linux ps, ${label}`,
-            ours: `${fmt(psc)} ms (${fmt(psc / 10, 2)} %)`,
-            baseline: `psutil ${fmt(pc)} ms; si ${fmt(sc)} ms`,
-            ratio: `${ratio(pc, psc)} / ${ratio(sc, psc)}`,
-            target: '',
-          },
-          {
-            metric: `Poll wall, median (p90), ${label}`,
-            ours: `${fmt(ow)} (${fmt(p90(scan.map((s) => s.wall)))}) ms`,
-            baseline: `psutil ${fmt(median(py.samples.map((s) => s.wall)))} ms; si ${fmt(median(sys.map((s) => s.wall)))} ms`,
-            ratio: `${ratio(median(py.samples.map((s) => s.wall)), ow)} / ${ratio(median(sys.map((s) => s.wall)), ow)}`,
-            target: extra ? `< 15 ms: ${verdict(ow, 15)}` : '',
-          },
-          {
-            metric: `Poll CPU per poll (% core at 1 Hz), ${label}`,
-            ours: `${fmt(oc)} ms (${fmt(oc / 10, 2)} %)`,
-            baseline: `psutil ${fmt(pc)} ms; si ${fmt(sc)} ms`,
-            ratio: `${ratio(pc, oc)} / ${ratio(sc, oc)}`,
-            target: extra
-              ? `< 1.5 %: ${verdict(oc / 10, 1.5)}; >= 3x psutil: ${pc / oc >= 3 ? 'met' : 'MISSED'}; >= 20x si: ${sc / oc >= 20 ? 'met' : 'MISSED'}`
-              : '',
-          },
-        );
-      } finally {
-        await endIdle(idle);
-      }
-    }
+    await atEachLoad(env, async (extra, count, label) => {
+      const source = createLinuxSource();
+      const scanner = new Scanner(source);
+      const ctx = { projectRoots: [project], exclude: new Set([process.pid]) };
+      const cold = await measure(1, () => scanner.scan(ctx));
+      const scan = await measure(n, () => scanner.scan(ctx));
+      const list = await measure(n, () => source.list(process.getuid?.()));
+      // The macOS design (one ps call a poll, a second one for new command lines), run here on procps' ps
+      const psScanner = new Scanner(createDarwinSource());
+      await measure(1, () => psScanner.scan(ctx));
+      const psMode = await measure(n, () => psScanner.scan(ctx));
+      // si.processes() returns its cached result when called again within 500 ms: wait 510 ms before each call
+      await si.processes();
+      const sys = await measure(nSi, () => si.processes(), 510);
+      const py = psutilPoll(n, env);
+      const rows: Row[] = [
+        { who: 'bbia-safe Scanner.scan', samples: scan },
+        { who: '  its first poll (cold cache)', samples: cold },
+        { who: '  source.list only', samples: list },
+        { who: 'ps reader (the macOS path), on Linux ps', samples: psMode },
+        { who: 'si.processes()', samples: sys },
+        { who: `psutil.process_iter (python, ${py.count} procs)`, samples: py.samples },
+      ];
+      const ours = rows[0]!;
+      block(
+        `1. Poll, ${extra === 0 ? "the machine's own processes" : `+${extra} idle processes`}: ${count} processes`,
+        table(
+          ['', 'n', 'wall ms med (p90)', 'CPU ms med (p90)', '% core @1Hz', 'CPU vs ours'],
+          rows.map((r) => cells(r, ours)),
+        ),
+        [
+          'CPU = process.cpuUsage() delta + reaped children (cutime+cstime, 10 ms ticks: si forks a shell and one cat per process); psutil: process_time() inside Python, per iteration',
+          'si.processes() caches its result for 500 ms: each timed call follows a 510 ms pause (a 1 Hz poll)',
+          '% of one core at 1 Hz = CPU ms per poll / 1000 ms',
+          'ps reader: Scanner.scan over main/engine/proc/darwin.ts (what macOS runs), here with procps ps; CPU includes the ps child',
+        ],
+      );
+      const psc = median(psMode.map((x) => x.cpu));
+      const sc = median(sys.map((x) => x.cpu));
+      const pc = median(py.samples.map((x) => x.cpu));
+      summary.push(
+        {
+          metric: `Poll CPU, the macOS ps reader run on Linux ps, ${label}`,
+          ours: `${fmt(psc)} ms (${fmt(psc / 10, 2)} %)`,
+          baseline: `psutil ${fmt(pc)} ms; si ${fmt(sc)} ms`,
+          ratio: `${ratio(pc, psc)} / ${ratio(sc, psc)}`,
+          target: '',
+        },
+        ...pollRows(label, extra, scan, sys, py.samples),
+      );
+    });
     return summary;
   },
 };
