@@ -14,6 +14,10 @@ describe('the handler table against the real engine', () => {
     expect(await rig.table['robot:start']({ mode: 'headless' })).toMatchObject({ ok: true });
     const pid = pidfilePid(home);
     expect(await rig.state.refresh()).toMatchObject({ health: 'running', instance: { pid, ownedByApp: true, state: 'running' } });
+    // The robot has printed its first line: past its exec (the interpreter's shim may exec more than once),
+    // so the confirmation below shows its command line, not the empty one of a process mid-exec
+    const log = path.join(home, '.bbia-safe', 'logs', 'robot.log');
+    expect(await waitFor(() => fs.readFileSync(log, 'utf8').includes('robot running'), 10_000)).toBe(true);
 
     rig.dialogs.answer = false;
     expect(await rig.table['robot:stop']({ force: false })).toEqual({ ok: false, cancelled: true, message: 'Cancelled: nothing was stopped.' });
