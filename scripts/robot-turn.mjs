@@ -7,13 +7,17 @@
 // start refuse (that is the product). Two runs on one machine (CI beside a developer's `npm test`, two
 // checkouts, a benchmark) would break each other; with this they take turns. The turn is a
 // proper-lockfile lock in the temp folder, refreshed while the command runs and taken over 30 s after
-// a holder that died without releasing it. Exits with the command's code (128 + n for a signal).
+// a holder that died without releasing it. A run inside a run (`robot-turn npm run bench` while the
+// benchmarks take the turn themselves) shares the turn it was started in instead of waiting on itself.
+// Exits with the command's code (128 + n for a signal).
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 
 const TURN = path.join(os.tmpdir(), 'bbia-safe-robot-turn');
+/** Set in the command's environment to the turn it holds, so that a nested run shares it. */
+const HELD_ENV = 'BBIA_ROBOT_TURN_HELD';
 const WAIT_LIMIT_MS = 30 * 60_000;
 
 const [command, ...args] = process.argv.slice(2);
@@ -54,8 +58,9 @@ async function takeTurn() {
   }
 }
 
-const release = await takeTurn();
-const child = spawn(command, args, { stdio: 'inherit' });
+const nested = process.env[HELD_ENV] === TURN;
+const release = nested ? async () => {} : await takeTurn();
+const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, [HELD_ENV]: TURN } });
 // Ctrl+C reaches the whole foreground group by itself; a kill aimed at this process is passed on
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 const code = await new Promise((resolve) => {

@@ -41,6 +41,17 @@ describe('the machine-wide robot turn of npm test and the benchmarks', () => {
     expect(fs.existsSync(path.join(dir, 'bbia-safe-robot-turn.lock'))).toBe(false);
   });
 
+  it('lets a run inside a run share the turn instead of waiting on itself', async () => {
+    const dir = tempDir();
+    const env = { ...process.env, TMPDIR: dir };
+    const script = `process.exit(fs.existsSync(${JSON.stringify(path.join(dir, 'bbia-safe-robot-turn.lock'))}) ? 5 : 6)`;
+    const nested = await execa(process.execPath, [TURN, process.execPath, TURN, process.execPath, '-e', script], { env, reject: false, timeout: 20_000 });
+    // 5: the inner command ran while the outer run held the turn; a wait on itself would time out instead
+    expect(nested.exitCode).toBe(5);
+    expect(nested.stderr).not.toContain('waiting');
+    expect(fs.existsSync(path.join(dir, 'bbia-safe-robot-turn.lock'))).toBe(false);
+  });
+
   it('says how to use it without a command, and what failed for a command that does not exist', async () => {
     const dir = tempDir();
     const env = { ...process.env, TMPDIR: dir };
