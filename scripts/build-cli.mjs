@@ -4,6 +4,7 @@
 // Node then loads a handful of files instead of some 400 modules: `start` reaches a running robot about
 // 60 ms sooner and the detached supervisor's RSS is about 12 MB smaller (bench/start.ts, bench/idle.ts).
 // With Vite's server-side build, which Vitest already brings; Node's built-in modules stay imports.
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -27,4 +28,6 @@ await build({
     rollupOptions: { output: { format: 'es', entryFileNames: 'main.mjs', chunkFileNames: '[name]-[hash].mjs' } },
   },
 });
-console.log('built out/cli/main.mjs');
+// The keeper (main/engine/keeper.ts) is read from beside the bundle when a detached supervisor hands over
+fs.copyFileSync(path.join(root, 'main', 'engine', 'keeper.py'), path.join(root, 'out', 'cli', 'keeper.py'));
+console.log('built out/cli/main.mjs (and out/cli/keeper.py)');

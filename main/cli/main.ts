@@ -9,7 +9,7 @@ import { killAll, killAllSpec } from './commands/kill-all.js';
 import { start, startSpec } from './commands/start.js';
 import { status, statusSpec } from './commands/status.js';
 import { stop, stopSpec } from './commands/stop.js';
-import { superviseDetached } from './commands/supervise.js';
+import { keeperEnd, superviseDetached } from './commands/supervise.js';
 import { createContext, type CliContext } from './context.js';
 import { detectLang, translator } from './i18n.js';
 import { processOutput, reportError } from './output.js';
@@ -95,6 +95,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === '__supervise') return await superviseDetached(createContext(), rest[0]);
+    if (command === '__keeper-end') return await keeperEnd(createContext());
     if (Object.hasOwn(SPECS, command) && (rest.includes('--help') || (command !== 'logs' && rest.includes('-h')))) {
       io.out(`usage: ${SPECS[command]!.usage}`);
       return 0;

@@ -2,14 +2,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { inspectInstance, type InstanceInspection, type LiveInstance } from './instance.js';
 import { isProjectDir } from './launch.js';
 import { findLeftovers } from './leftovers.js';
-import { removeDeadLock } from './lock-files.js';
+import { LOCK_UPDATE_MS, removeDeadLock } from './lock-files.js';
 import { createPaths, type Paths } from './paths.js';
 import { removePidfileIf } from './pidfile.js';
 import { createProcSource } from './proc/source.js';
 import { isAlive, type ProcEntry, type ProcSource } from './proc/types.js';
 import { Scanner, type BbiaProcess, type ScanResult } from './scan.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings/schema.js';
-import type { SuperviseOptions, Supervision } from './supervisor.js';
+import type { HandOverOptions, KeeperState } from './keeper.js';
+import type { SuperviseOptions, Supervision, SupervisionEnd } from './supervisor.js';
 import { writeStopRequest } from './stop-request.js';
 import { instanceMark, signalIdentity, stopTree, type StopReport } from './stop-tree.js';
 import { waitFor } from './wait.js';
@@ -83,6 +84,11 @@ export function createEngine(options: EngineOptions = {}) {
     return [...roots];
   };
 
+  // Tracking is the second guard where environments can be read (the instance mark finds every descendant
+  // at stop time), so it runs with the lock refresh (5 s); elsewhere it is the only one
+  const trackingMs = () => (source.hasEnv ? 5000 : Math.min(settings.pollInterval, 1000));
+  const logMaxBytes = () => settings.logMaxMB * 1024 * 1024;
+
   const scanNow = (inspection: InstanceInspection): ScanResult =>
     scanner.scan({
       projectRoots: projectRoots(inspection),
@@ -144,16 +150,26 @@ export function createEngine(options: EngineOptions = {}) {
       const { startSupervision } = await import('./supervisor.js');
       return startSupervision(
         { paths, source, scanner, projectRoots: [...projectRoots(), opts.projectDir] },
-        {
-          python: settings.python,
-          stopTimeoutMs: settings.stopTimeout * 1000,
-          // Tracking is the second guard where environments can be read (the instance mark finds every
-          // descendant at stop time), so it runs with the lock refresh (5 s); elsewhere it is the only one
-          pollMs: source.hasEnv ? 5000 : Math.min(settings.pollInterval, 1000),
-          logMaxBytes: settings.logMaxMB * 1024 * 1024,
-          ...opts,
-        },
+        { python: settings.python, stopTimeoutMs: settings.stopTimeout * 1000, pollMs: trackingMs(), logMaxBytes: logMaxBytes(), ...opts },
       );
+    },
+
+    /**
+     * Hands a detached supervision over to the keeper, a small Python program in this same process
+     * (keeper.ts). Never returns when it succeeds; otherwise resolves to why not, and Node supervises on.
+     */
+    async handOver(sup: Supervision, call: Pick<HandOverOptions, 'node' | 'nodeFlags' | 'entry' | 'supervisorLog' | 'keeperFile'>): Promise<string> {
+      const { handOver } = await import('./keeper.js');
+      const tracking = source.children ? 'proc' : 'ps';
+      // One tick for what the Node supervisor did on two timers: the lock refresh and the tracking
+      const tickMs = Math.min(trackingMs(), LOCK_UPDATE_MS);
+      return handOver(sup, { paths, python: settings.python, tickMs, logMaxBytes: logMaxBytes(), stopTimeoutMs: settings.stopTimeout * 1000, tracking, ...call });
+    },
+
+    /** Node's part of the end of a kept instance (`__keeper-end`): stops what is left, releases the lock. */
+    async endKept(state: KeeperState, log: (message: string) => void): Promise<SupervisionEnd> {
+      const { endKept } = await import('./keeper.js');
+      return endKept({ paths, source, log }, state);
     },
 
     /** What `stop` would stop now. */

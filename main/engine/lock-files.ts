@@ -102,3 +102,18 @@ export function removeDeadLock(paths: Paths, isAlive: (id: ProcIdentity) => bool
   if (!owner && Date.now() - before.mtimeMs < 3 * LOCK_UPDATE_MS) return false;
   return takeOver(paths.lockFile, before);
 }
+
+/**
+ * Releases a lock held under `token` from another program than the one that took it (the keeper's end,
+ * keeper.ts): the owner file, then the directory, as proper-lockfile's unlock does. Never another's lock.
+ */
+export function releaseOwned(lockFile: string, token: string): boolean {
+  if (readOwner(lockFile)?.token !== token) return false;
+  fs.rmSync(path.join(lockFile, OWNER_FILE), { force: true });
+  try {
+    fs.rmdirSync(lockFile);
+  } catch {
+    // not empty: something else was put there; leave it for the next start's judgement
+  }
+  return true;
+}

@@ -14,6 +14,8 @@ const STALE_MS = 24 * 3600 * 1000;
 export interface HeldLock {
   /** True while the lock directory at the path is still the one this process claimed. */
   isOurs(): boolean;
+  /** The owner token this process wrote (its identity and a random part). */
+  readonly token: string;
   /** Releases the lock (idempotent); never removes a lock another process claimed. */
   release(): Promise<void>;
 }
@@ -125,6 +127,7 @@ export async function acquireLock(paths: Paths, options: AcquireOptions): Promis
   if (!release) throw new BbiaError('could not take the lock after five attempts', 'check with: bbia-safe status', ExitCode.refused);
   return {
     isOurs,
+    token,
     async release() {
       if (released) return;
       released = true;

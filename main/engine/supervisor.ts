@@ -6,9 +6,8 @@ import { BbiaError, ExitCode } from './errors.js';
 import { inspectInstance } from './instance.js';
 import { resolveInterpreter, robotArgs, type Mode } from './launch.js';
 import { acquireLock, type HeldLock } from './lock.js';
-import { writeLastExit } from './last-exit.js';
-import { takeStopRequest } from './stop-request.js';
 import { capLog, rotateLog, tailLog } from './log-file.js';
+import { settleExit } from './settle-exit.js';
 import type { Paths } from './paths.js';
 import { quarantinePidfile, removePidfileIf, formatPidfile, writePidfile, type InstanceRecord } from './pidfile.js';
 import { isAlive, type ProcIdentity, type ProcSource } from './proc/types.js';
@@ -59,6 +58,20 @@ export interface Supervision {
   done: Promise<SupervisionEnd>;
   /** Stops the whole tree, then removes the lock files. */
   stop(reason: string): Promise<SupervisionEnd>;
+  /** What another process needs to keep the instance (keeper.ts); undefined once the robot exited or a stop began. */
+  keepable(): KeptInstance | undefined;
+}
+
+/** An instance as handed from one supervising program to another: same PID, same lock (keeper.ts). */
+export interface KeptInstance {
+  /** The pidfile record. */
+  record: InstanceRecord;
+  /** The pidfile's text as written: removed at the end only if it is still this. */
+  ownText: string;
+  /** The lock owner token. */
+  token: string;
+  /** Descendants remembered so far. */
+  tracked: ProcIdentity[];
 }
 
 /** Dependencies shared with the engine. */
@@ -193,7 +206,9 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
       throw error;
     }
     ownText = formatPidfile(record);
-    return supervise(deps, options, { subprocess, record, ownText, lock, child });
+    const robot = subprocess.nodeChildProcess;
+    const exited = () => robot.exitCode !== null || robot.signalCode !== null;
+    return supervise(deps, options, { subprocess, exited, record, ownText, lock, child });
   } catch (error) {
     if (logFd !== undefined) fs.closeSync(logFd);
     await lock.release();
@@ -203,6 +218,8 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
 
 interface Running {
   subprocess: PromiseLike<{ exitCode?: number; signal?: string }>;
+  /** True once the robot was reaped (synchronous, unlike the promise). */
+  exited: () => boolean;
   record: InstanceRecord;
   ownText: string;
   lock: HeldLock;
@@ -249,33 +266,17 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
   const finish = async (): Promise<SupervisionEnd> => {
     const result = await run.subprocess;
     clearInterval(timer);
+    const how = { exitCode: result.exitCode ?? null, signal: result.signal ?? null };
     let lastLines: string[] | undefined;
-    const requested = stoppedBy ? undefined : takeStopRequest(paths, run.child);
-    if (requested) {
-      stoppedBy = requested;
-      options.log(`the robot was stopped from outside (${requested}); stopping what it left behind`);
-      // Without the mark: the stopper finds the marked processes itself, and only it knows which of them
-      // are its own line (a stop typed in a terminal the robot opened)
-      report = await stopTree(source, run.child, { timeoutMs: Math.min(options.stopTimeoutMs, 2000), tracked: [...tracked.values()] });
-    } else if (!stoppedBy) {
-      lastLines = tailLog(paths.robotLog, 10);
-      writeLastExit(paths, {
-        pid: run.record.pid,
-        mode: run.record.mode,
-        exitCode: result.exitCode ?? null,
-        signal: result.signal ?? null,
-        at: new Date().toISOString(),
-        lastLines,
-      });
-      options.log(`the robot exited on its own (${result.exitCode ?? result.signal}); stopping what it left behind`);
-      // Whatever the robot left behind goes with it: nothing stays running
-      report = await stopTree(source, run.child, { timeoutMs: Math.min(options.stopTimeoutMs, 2000), tracked: [...tracked.values()], mark });
+    if (!stoppedBy) {
+      const settled = await settleExit({ paths, source, log: options.log }, { ...run, tracked: [...tracked.values()], stopTimeoutMs: options.stopTimeoutMs }, how);
+      ({ stoppedBy, report, lastLines } = settled);
     } else if (stopping) {
       await stopping;
     }
     removePidfileIf(paths.pidFile, run.ownText);
     await run.lock.release();
-    return { exitCode: result.exitCode ?? null, signal: result.signal ?? null, stoppedBy, report, lastLines };
+    return { ...how, stoppedBy, report, lastLines };
   };
   const done = finish();
 
@@ -292,6 +293,11 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
         });
       }
       return done;
+    },
+    keepable() {
+      if (stoppedBy || run.exited()) return undefined;
+      track();
+      return { record: run.record, ownText: run.ownText, token: run.lock.token, tracked: [...tracked.values()] };
     },
   };
 }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants as os } from 'node:os';
 import { BbiaError, ExitCode } from '../../engine/errors.js';
 import { MODES, resolveProjectDir, type Mode } from '../../engine/launch.js';
-import type { SupervisionEnd } from '../../engine/supervisor.js';
+import type { Supervision, SupervisionEnd } from '../../engine/supervisor.js';
 import type { CommandSpec } from '../args.js';
 import type { CliContext } from '../context.js';
 import { onStopSignals } from '../signals.js';
@@ -43,7 +43,7 @@ export function exitCodeOf(end: SupervisionEnd): number {
 }
 
 /** Supervises the robot in this process until it ends or a signal stops it (the foreground start, and the detached supervisor). */
-export async function runSupervisor(ctx: CliContext, req: StartRequest, onStarted: (pid: number, supervisorPid: number) => void): Promise<number> {
+export async function runSupervisor(ctx: CliContext, req: StartRequest, onStarted: (pid: number, supervisorPid: number, sup: Supervision) => void): Promise<number> {
   const { engine, io, t } = ctx;
   let pending: NodeJS.Signals | undefined;
   let stopNow: ((signal: NodeJS.Signals) => void) | undefined;
@@ -60,7 +60,7 @@ export async function runSupervisor(ctx: CliContext, req: StartRequest, onStarte
     stopping = true;
     void sup.stop(signal);
   };
-  onStarted(sup.record.pid, sup.record.supervisorPid);
+  onStarted(sup.record.pid, sup.record.supervisorPid, sup);
   if (pending) stopNow(pending);
   const end = await sup.done;
   if (end.stoppedBy) {
@@ -92,7 +92,7 @@ export type DetachMessage =
  * otherwise grow towards 16 MB over time (bench/idle.ts). `--jitless` would save 3 MB more of RSS but
  * costs `start` 10 to 30 ms, so it is not used.
  */
-const SUPERVISOR_NODE_FLAGS = ['--max-semi-space-size=1'];
+export const SUPERVISOR_NODE_FLAGS = ['--max-semi-space-size=1'];
 
 /** Launches a background supervisor (own session, no terminal, output never held open) and returns once the robot runs. */
 export function startDetached(ctx: CliContext, req: StartRequest): Promise<number> {

@@ -1,0 +1,246 @@
+# bbia-safe keeper: the detached supervisor once the robot runs (main/engine/keeper.ts hands over to it).
+#
+# The Node supervisor takes the lock, starts the robot and writes the pidfile, then replaces itself with
+# this program through execve(): same PID, same start time, so it still owns the lock (the owner file
+# names that identity) and it is still the robot's parent. A Node process idles at about 60 MB and wakes
+# on V8's timers; this one idles at about 10 MB in one select() (bench/idle.ts). While the robot runs it
+# keeps the lock fresh and re-creates it if it was removed, caps the robot log (copytruncate), and
+# remembers descendants that leave the robot's tree. The end is Node's again: when the robot exits or a
+# stop signal arrives, it runs `bbia-safe __keeper-end` as its child, which stops what is left, writes the
+# exit report and releases the lock, and reaps every child meanwhile. Python 3.8+, standard library only.
+import json
+import os
+import select
+import signal
+import time
+
+STATE_ENV = 'BBIA_SAFE_KEEPER_STATE'
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+state = {}
+tracked = {}
+
+
+def log(text):
+    now = time.time()
+    stamp = time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(now)) + '.%03dZ' % (int(now * 1000) % 1000)
+    try:
+        fd = os.open(state['supervisorLog'], os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:
+            os.write(fd, ('%s [%d] %s\n' % (stamp, os.getpid(), text)).encode())
+        finally:
+            os.close(fd)
+    except OSError:
+        pass  # nowhere left to report
+
+
+def read_owner():
+    try:
+        fd = os.open(os.path.join(state['lockFile'], 'owner'), os.O_RDONLY | os.O_NOFOLLOW)
+        try:
+            return os.read(fd, 4096).decode('utf-8', 'replace')
+        finally:
+            os.close(fd)
+    except OSError:
+        return None
+
+
+lock_lost = False
+
+
+def keep_lock():
+    """Refreshes the lock's mtime while it is ours; re-creates it as acquireLock does (mkdir, then O_EXCL owner) when it was removed."""
+    global lock_lost
+    lock = state['lockFile']
+    if read_owner() == state['token']:
+        try:
+            os.utime(lock, follow_symlinks=False)
+        except OSError:
+            pass
+        lock_lost = False
+        return
+    if os.path.lexists(lock):
+        if not lock_lost:
+            log('another process holds the lock now; not taking it back')
+        lock_lost = True
+        return
+    log('the lock was removed under the running instance; re-creating it')
+    try:
+        os.mkdir(lock, 0o700)
+        fd = os.open(os.path.join(lock, 'owner'), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            os.write(fd, state['token'].encode())
+        finally:
+            os.close(fd)
+        log('lock re-acquired')
+    except OSError as error:
+        log('could not re-acquire the lock: %s' % error)
+
+
+def cap_log():
+    """logrotate's copytruncate, as capLog in log-file.ts: the robot appends to its own descriptor."""
+    name = state['robotLog']
+    try:
+        if os.stat(name).st_size <= state['logMaxBytes']:
+            return
+        src = os.open(name, os.O_RDONLY | os.O_NOFOLLOW)
+        dst = os.open(name + '.1', os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        try:
+            while True:
+                chunk = os.read(src, 1 << 20)
+                if not chunk:
+                    break
+                os.write(dst, chunk)
+        finally:
+            os.close(src)
+            os.close(dst)
+        os.truncate(name, 0)
+    except OSError:
+        pass
+
+
+def linux_start_key(pid):
+    """Field 22 of /proc/<pid>/stat (start time in ticks), the Linux reader's startKey; None when gone or a zombie."""
+    try:
+        with open('/proc/%d/stat' % pid, 'rb') as f:
+            rest = f.read().rsplit(b')', 1)[1].split()
+    except OSError:
+        return None
+    return None if rest[0] in (b'Z', b'X') else rest[19].decode()
+
+
+def linux_children(pid):
+    found = []
+    try:
+        for tid in os.listdir('/proc/%d/task' % pid):
+            try:
+                with open('/proc/%d/task/%s/children' % (pid, tid), 'rb') as f:
+                    found += [int(c) for c in f.read().split()]
+            except OSError:
+                pass
+    except OSError:
+        pass
+    return found
+
+
+def ps_table():
+    """pid -> (ppid, startKey) of this user's processes from one `ps` (macOS); startKey as darwin.ts computes it."""
+    r, w = os.pipe()
+    try:
+        pid = os.posix_spawn('/bin/ps', ['ps', '-x', '-o', 'pid=,ppid=,lstart='], {'LC_ALL': 'C', 'PATH': '/usr/bin:/bin'},
+                             file_actions=[(os.POSIX_SPAWN_DUP2, w, 1), (os.POSIX_SPAWN_CLOSE, r)])
+    except OSError:
+        os.close(r)
+        os.close(w)
+        return {}
+    os.close(w)
+    out = b''
+    while True:
+        chunk = os.read(r, 1 << 16)
+        if not chunk:
+            break
+        out += chunk
+    os.close(r)
+    os.waitpid(pid, 0)
+    table = {}
+    for line in out.decode('ascii', 'replace').splitlines():
+        w = line.split()
+        if len(w) < 7:
+            continue
+        try:
+            start = time.mktime(time.strptime(' '.join(w[3:7]), '%b %d %H:%M:%S %Y'))
+        except ValueError:
+            continue
+        table[int(w[0])] = (int(w[1]), str(int(start)))
+    return table
+
+
+def track():
+    """Adds the robot's tree (and the trees of what was tracked before) to `tracked`, by identity."""
+    if os.path.isdir('/proc/self/task') and state['tracking'] == 'proc':
+        key_of, children_of = linux_start_key, linux_children
+    else:
+        table = ps_table()
+        kids = {}
+        for pid, (ppid, _) in table.items():
+            kids.setdefault(ppid, []).append(pid)
+        key_of = lambda pid: table[pid][1] if pid in table else None
+        children_of = lambda pid: kids.get(pid, [])
+    queue = [(state['robot']['pid'], state['robot']['startKey'])] + list(tracked.items())
+    seen = set()
+    while queue:
+        pid, key = queue.pop()
+        if pid in seen or key_of(pid) != key:
+            continue
+        seen.add(pid)
+        tracked[pid] = key
+        for child in children_of(pid):
+            child_key = key_of(child)
+            if child_key is not None:
+                queue.append((child, child_key))
+    for pid in [p for p in tracked if p not in seen]:
+        del tracked[pid]
+
+
+def hand_over(end):
+    """Runs `bbia-safe __keeper-end` (Node) for the end of the instance, reaping every child until it is done."""
+    log('handing the end to Node: %s' % json.dumps(end))
+    env = dict(os.environ)
+    env[STATE_ENV] = json.dumps(dict(state, tracked=[{'pid': p, 'startKey': k} for p, k in tracked.items()], end=end))
+    node = state['node']
+    try:
+        child = os.posix_spawn(node, [node] + state['nodeFlags'] + [state['entry'], '__keeper-end'], env)
+    except OSError as error:
+        log('could not run %s for the end (%s); the robot may be left orphaned: bbia-safe stop ends it' % (node, error))
+        return 1
+    while True:
+        try:
+            pid, status = os.waitpid(-1, 0)
+        except ChildProcessError:
+            return 1
+        if pid == child:
+            return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
+
+
+def main():
+    state.update(json.loads(os.environ.pop(STATE_ENV)))
+    tracked.update((p['pid'], p['startKey']) for p in state['tracked'])
+    robot = state['robot']['pid']
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_r, False)
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    for sig in STOP_SIGNALS + (signal.SIGCHLD,):
+        signal.signal(sig, lambda *_: None)
+    # Blocked by the loader until here: a stop signal sent during the hand-over is taken now, not lost
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    tick = state['tickMs'] / 1000.0
+    next_tick = time.monotonic() + tick
+    log('keeping robot PID %d' % robot)
+    while True:
+        try:
+            pid, status = os.waitpid(robot, os.WNOHANG)
+        except ChildProcessError:
+            pid, status = robot, None
+        if pid == robot:
+            if status is None:
+                return hand_over({'reason': 'exit', 'exitCode': None, 'signal': None})
+            if os.WIFEXITED(status):
+                return hand_over({'reason': 'exit', 'exitCode': os.WEXITSTATUS(status), 'signal': None})
+            return hand_over({'reason': 'exit', 'exitCode': None, 'signal': signal.Signals(os.WTERMSIG(status)).name})
+        if time.monotonic() >= next_tick:
+            keep_lock()
+            cap_log()
+            track()
+            next_tick = time.monotonic() + tick
+        ready = select.select([wake_r], [], [], max(0.0, next_tick - time.monotonic()))[0]
+        try:
+            woke = os.read(wake_r, 512) if ready else b''
+        except BlockingIOError:
+            woke = b''
+        for sig in STOP_SIGNALS:
+            if sig in woke:
+                return hand_over({'reason': 'signal', 'signal': signal.Signals(sig).name})
+
+
+if __name__ == '__main__':
+    os._exit(main())

@@ -1,0 +1,132 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { releaseOwned } from './lock-files.js';
+import type { Paths } from './paths.js';
+import { removePidfileIf, type InstanceRecord } from './pidfile.js';
+import type { ProcIdentity, ProcSource } from './proc/types.js';
+import { instanceMark, stopTree } from './stop-tree.js';
+import { settleExit } from './settle-exit.js';
+import type { Supervision, SupervisionEnd } from './supervisor.js';
+
+/** Carries the kept instance to the keeper (keeper.py) and back to Node for the end. */
+export const KEEPER_STATE_ENV = 'BBIA_SAFE_KEEPER_STATE';
+/** The keeper's source file, read by the loader (so that no install path shows in its command line). */
+const KEEPER_FILE_ENV = 'BBIA_SAFE_KEEPER';
+/** `node` keeps the Node supervisor for the whole run (no hand-over). */
+export const SUPERVISOR_ENV = 'BBIA_SAFE_SUPERVISOR';
+
+/**
+ * The keeper's whole command line after `python -I -S -c`: it blocks the stop signals until keeper.py
+ * handles them, then runs the file. Nothing in it matches a BBIA rule, wherever bbia-safe is installed.
+ */
+const LOADER =
+  'import os,signal as s;s.pthread_sigmask(s.SIG_BLOCK,(s.SIGTERM,s.SIGINT,s.SIGHUP));' +
+  "f=os.environ['BBIA_SAFE_KEEPER'];exec(compile(open(f).read(),f,'exec'))";
+
+/** How the kept robot ended, as the keeper saw it. */
+export type KeeperEnd = { reason: 'exit'; exitCode: number | null; signal: string | null } | { reason: 'signal'; signal: string };
+
+/** Everything the keeper and the end need: the instance, its lock, and how to call Node back. */
+export interface KeeperState {
+  /** The robot. */
+  robot: ProcIdentity;
+  /** Its pidfile record, and the text written (removed at the end only if unchanged). */
+  record: InstanceRecord;
+  ownText: string;
+  /** The lock owner token (this process's identity: unchanged by execve). */
+  token: string;
+  /** Descendants remembered so far. */
+  tracked: ProcIdentity[];
+  lockFile: string;
+  robotLog: string;
+  supervisorLog: string;
+  logMaxBytes: number;
+  stopTimeoutMs: number;
+  /** Lock refresh, log cap and tracking period. */
+  tickMs: number;
+  /** `proc`: walk /proc/<pid>/task/<tid>/children (Linux); `ps`: one `ps -x` a tick (macOS). */
+  tracking: 'proc' | 'ps';
+  /** Node, its flags and the CLI entry, for `__keeper-end`. */
+  node: string;
+  nodeFlags: string[];
+  entry: string;
+  /** Set by the keeper when it hands the end back. */
+  end?: KeeperEnd;
+}
+
+/** What {@link handOver} needs besides the supervision. */
+export type HandOverOptions = Omit<KeeperState, 'robot' | 'record' | 'ownText' | 'token' | 'tracked' | 'end' | 'lockFile' | 'robotLog'> & {
+  paths: Paths;
+  /** The Python interpreter of the settings. */
+  python: string;
+  /** keeper.py. */
+  keeperFile: string;
+};
+
+/** The absolute path of `python` when it is a Python 3.8 or later, else why not. */
+function pythonExecutable(python: string): { exe: string } | { why: string } {
+  const r = spawnSync(python, ['-I', '-S', '-c', 'import sys\nif sys.version_info < (3, 8): sys.exit(3)\nprint(sys.executable)'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    timeout: 10_000,
+  });
+  const exe = r.stdout?.trim() ?? '';
+  if (r.status === 0 && path.isAbsolute(exe)) return { exe };
+  return { why: `${python} is not a Python 3.8 or later (${r.error?.message ?? `exit ${r.status}`})` };
+}
+
+/**
+ * Replaces this Node supervisor with the keeper (execve: same PID and start time, so the lock and the
+ * robot stay its own). Never returns when it succeeds; otherwise returns why not, and Node supervises on.
+ */
+export function handOver(sup: Supervision, options: HandOverOptions): string {
+  if (typeof process.execve !== 'function') return `Node ${process.version} has no process.execve (22.15 or later)`;
+  if (process.env[SUPERVISOR_ENV] === 'node') return `${SUPERVISOR_ENV}=node`;
+  if (!fs.existsSync(options.keeperFile)) return `${options.keeperFile} is missing`;
+  const python = pythonExecutable(options.python);
+  if ('why' in python) return python.why;
+  // Synchronous from here to execve: the robot cannot be reaped by Node in between, so the keeper gets its exit
+  const kept = sup.keepable();
+  if (!kept) return 'the robot already ended, or a stop began';
+  const { paths, python: _python, keeperFile, ...rest } = options;
+  const state: KeeperState = { ...rest, ...kept, robot: { pid: kept.record.pid, startKey: kept.record.startKey }, lockFile: paths.lockFile, robotLog: paths.robotLog };
+  try {
+    process.execve(python.exe, [python.exe, '-I', '-S', '-c', LOADER], { ...process.env, [KEEPER_FILE_ENV]: keeperFile, [KEEPER_STATE_ENV]: JSON.stringify(state) });
+  } catch (error) {
+    return `execve ${python.exe} failed: ${(error as Error).message}`;
+  }
+  return 'execve returned';
+}
+
+/** The keeper's state from the environment, or undefined when it is missing or malformed. */
+export function keeperState(raw: string | undefined): KeeperState | undefined {
+  try {
+    const s = JSON.parse(raw ?? '') as KeeperState;
+    return s.end && s.robot && s.record && typeof s.token === 'string' ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `__keeper-end`: Node's part of the end of a kept instance, run by the keeper as its child. A stop
+ * signal stops the whole tree; an exit is settled as the Node supervisor settles it. Then the pidfile
+ * and the lock go, if they are still this instance's.
+ */
+export async function endKept(deps: { paths: Paths; source: ProcSource; log: (message: string) => void }, state: KeeperState): Promise<SupervisionEnd> {
+  const { paths, source, log } = deps;
+  const end = state.end!;
+  let result: SupervisionEnd;
+  if (end.reason === 'signal') {
+    log(`stopping on ${end.signal}`);
+    const report = await stopTree(source, state.robot, { timeoutMs: state.stopTimeoutMs, tracked: state.tracked, mark: instanceMark(state.record) });
+    result = { exitCode: null, signal: null, stoppedBy: end.signal, report };
+  } else {
+    const how = { exitCode: end.exitCode, signal: end.signal };
+    result = { ...how, ...(await settleExit(deps, { child: state.robot, record: state.record, tracked: state.tracked, stopTimeoutMs: state.stopTimeoutMs }, how)) };
+  }
+  removePidfileIf(paths.pidFile, state.ownText);
+  releaseOwned(paths.lockFile, state.token);
+  return result;
+}

@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createDarwinSource } from '../main/engine/proc/darwin.js';
+import { waitFor } from '../main/engine/wait.js';
+import { alive, allGone, assertNoForeignRobot, BIN, cli, cliEnv, lockPaths, readyTree, sandbox, startKey, tempDir, track } from './helpers.js';
+
+const KEEPER = path.resolve(import.meta.dirname, '..', 'main', 'engine', 'keeper.py');
+
+beforeEach(() => assertNoForeignRobot());
+
+/** The supervisor recorded in the pidfile. */
+function supervisorOf(home: string): { pid: number; startKey: string } {
+  const record = JSON.parse(fs.readFileSync(lockPaths(home).pid, 'utf8').split('\n')[1]!);
+  return { pid: record.supervisorPid, startKey: record.supervisorStartKey };
+}
+
+const ppidOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ')[1]);
+const supervisorLog = (home: string) => fs.readFileSync(path.join(home, '.bbia-safe', 'logs', 'supervisor.log'), 'utf8');
+const lockMtime = (home: string) => fs.statSync(lockPaths(home).lock).mtimeMs;
+
+describe('the keeper (the detached supervisor once the robot runs)', () => {
+  it('replaces the Node supervisor in place: same PID and start time (the lock owner), still the robot parent, a Python program', async () => {
+    const { home, project, ready } = sandbox();
+    expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready } })).code).toBe(0);
+    const { pid } = await readyTree(ready);
+    const sup = supervisorOf(home);
+    expect(await waitFor(() => supervisorLog(home).includes(`keeping robot PID ${pid}`), 5000)).toBe(true);
+    expect(path.basename(fs.readlinkSync(`/proc/${sup.pid}/exe`))).toMatch(/^python3/);
+    expect(startKey(sup.pid)).toBe(sup.startKey);
+    expect(fs.readFileSync(path.join(lockPaths(home).lock, 'owner'), 'utf8').startsWith(`${sup.pid} ${sup.startKey} `)).toBe(true);
+    expect(ppidOf(pid)).toBe(sup.pid);
+    // Its command line names no install path and matches no BBIA rule: status lists the robot alone
+    const status = JSON.parse((await cli(home, ['status', '--json'])).stdout);
+    expect(status.instance).toMatchObject({ pid, state: 'running', supervisorPid: sup.pid });
+    expect(status.processes.map((p: { pid: number }) => p.pid)).toEqual([pid]);
+
+    // SIGTERM to the keeper: Node stops the tree and releases the lock, the keeper exits after it
+    process.kill(sup.pid, 'SIGTERM');
+    expect(await allGone([pid, sup.pid], 10_000)).toBe(true);
+    expect(fs.existsSync(lockPaths(home).lock)).toBe(false);
+    expect(fs.existsSync(lockPaths(home).pid)).toBe(false);
+    expect(supervisorLog(home)).toContain('stopping on SIGTERM');
+  });
+
+  it('hands a robot that exits on its own to Node, which writes the exit report and removes the lock files', async () => {
+    const { home, project, ready } = sandbox();
+    expect((await cli(home, ['start', 'test', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready, BBIA_FAKE_EXIT: '4' } })).code).toBe(0);
+    const { pid } = await readyTree(ready);
+    const sup = supervisorOf(home);
+    expect(await allGone([pid, sup.pid], 15_000)).toBe(true);
+    expect(fs.existsSync(lockPaths(home).lock)).toBe(false);
+    const report = JSON.parse(fs.readFileSync(path.join(home, '.bbia-safe', 'last-exit.json'), 'utf8'));
+    expect(report).toMatchObject({ pid, exitCode: 4, signal: null });
+    expect(supervisorLog(home)).toContain('"reason": "exit", "exitCode": 4');
+  });
+
+  it('remembers a descendant that escaped with no mark (own session, empty environment, parent gone), and the stop ends it', async () => {
+    const { home, project, ready } = sandbox();
+    const release = path.join(home, 'release');
+    const env = { BBIA_FAKE_READY: ready, BBIA_FAKE_CHILDREN: '2', BBIA_FAKE_ESCAPE: release, BBIA_SAFE_LOCK_UPDATE_MS: '200' };
+    expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env })).code).toBe(0);
+    const { pid, tree } = await readyTree(ready);
+    const [escaper, escapee] = tree as [number, number];
+    expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
+    // Two lock refreshes: the keeper has walked the tree at least once since the escapee appeared
+    const first = lockMtime(home);
+    expect(await waitFor(() => lockMtime(home) > first, 5000, 50)).toBe(true);
+    const second = lockMtime(home);
+    expect(await waitFor(() => lockMtime(home) > second, 5000, 50)).toBe(true);
+    fs.writeFileSync(release, '');
+    expect(await waitFor(() => ppidOf(escapee) !== escaper, 5000)).toBe(true);
+    expect(fs.readFileSync(`/proc/${escapee}/environ`, 'latin1')).not.toContain('BBIA_SAFE_INSTANCE');
+
+    expect((await cli(home, ['stop', '--force'])).code).toBe(0);
+    expect(await allGone([pid, ...tree], 5000)).toBe(true);
+    expect(fs.existsSync(lockPaths(home).lock)).toBe(false);
+  });
+
+  it('re-creates the lock removed under it, after a freeze past several refreshes, with the same owner', async () => {
+    const { home, project, ready } = sandbox();
+    expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready, BBIA_SAFE_LOCK_UPDATE_MS: '200' } })).code).toBe(0);
+    const { pid } = await readyTree(ready);
+    const sup = supervisorOf(home);
+    expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
+    const owner = fs.readFileSync(path.join(lockPaths(home).lock, 'owner'), 'utf8');
+    process.kill(sup.pid, 'SIGSTOP');
+    const frozenAt = Date.now();
+    await waitFor(() => Date.now() - frozenAt >= 1000, 2000, 100);
+    fs.rmSync(lockPaths(home).lock, { recursive: true });
+    process.kill(sup.pid, 'SIGCONT');
+    expect(await waitFor(() => fs.existsSync(path.join(lockPaths(home).lock, 'owner')), 5000)).toBe(true);
+    expect(fs.readFileSync(path.join(lockPaths(home).lock, 'owner'), 'utf8')).toBe(owner);
+    expect(alive(pid)).toBe(true);
+    expect(supervisorLog(home)).toContain('lock re-acquired');
+    expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project })).code).toBe(3);
+    expect((await cli(home, ['stop', '--force'])).code).toBe(0);
+    expect(await allGone([pid, sup.pid], 5000)).toBe(true);
+    expect(fs.existsSync(lockPaths(home).lock)).toBe(false);
+  });
+
+  it('caps the robot log while it runs (copytruncate)', async () => {
+    const { home, project, ready } = sandbox();
+    expect((await cli(home, ['config', 'set', 'logMaxMB', '1'])).code).toBe(0);
+    expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready, BBIA_SAFE_LOCK_UPDATE_MS: '200' } })).code).toBe(0);
+    const { pid } = await readyTree(ready);
+    const log = path.join(home, '.bbia-safe', 'logs', 'robot.log');
+    expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
+    // 1.5 MB appended behind the robot's back, as its own output would be
+    fs.appendFileSync(log, `${'x'.repeat(1023)}\n`.repeat(1536));
+    expect(await waitFor(() => fs.existsSync(`${log}.1`) && fs.statSync(log).size < 1024 * 1024, 5000)).toBe(true);
+    expect(fs.statSync(`${log}.1`).size).toBeGreaterThan(1024 * 1024);
+    expect((await cli(home, ['stop', '--force'])).code).toBe(0);
+    expect(await allGone([pid], 5000)).toBe(true);
+  });
+
+  it('stays in Node when told to (BBIA_SAFE_SUPERVISOR=node), and says so', async () => {
+    const { home, project, ready } = sandbox();
+    expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready, BBIA_SAFE_SUPERVISOR: 'node' } })).code).toBe(0);
+    const { pid } = await readyTree(ready);
+    const sup = supervisorOf(home);
+    expect(await waitFor(() => supervisorLog(home).includes('supervising in Node: BBIA_SAFE_SUPERVISOR=node'), 5000)).toBe(true);
+    expect(fs.readFileSync(`/proc/${sup.pid}/cmdline`, 'latin1')).toContain('__supervise');
+    expect((await cli(home, ['stop', '--force'])).code).toBe(0);
+    expect(await allGone([pid, sup.pid], 5000)).toBe(true);
+    expect(fs.existsSync(lockPaths(home).lock)).toBe(false);
+  });
+
+  it('refuses a `__keeper-end` without a valid state, touching nothing', async () => {
+    const home = tempDir();
+    const r = await execa(process.execPath, [BIN, '__keeper-end'], { env: cliEnv(home, { BBIA_SAFE_KEEPER_STATE: '{"robot":' }), extendEnv: false, reject: false });
+    expect(r.exitCode).toBe(2);
+    expect(supervisorLog(home)).toContain('without a valid BBIA_SAFE_KEEPER_STATE');
+  });
+});
+
+describe("the keeper's ps reader (its macOS tracking)", () => {
+  it('lists PID, parent and a start key equal to the darwin reader\'s, here on procps', async () => {
+    const sleeper = execa('sleep', ['30'], { reject: false });
+    track(sleeper.pid!);
+    const code = `import importlib.util, json, sys
+spec = importlib.util.spec_from_file_location('keeper', sys.argv[1])
+keeper = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(keeper)
+print(json.dumps(keeper.ps_table()))`;
+    const out = await execa('python3', ['-c', code, KEEPER]);
+    const table = JSON.parse(out.stdout) as Record<string, [number, string]>;
+    const entry = createDarwinSource().read(sleeper.pid!);
+    expect(table[String(sleeper.pid)]).toEqual([process.pid, entry!.startKey]);
+    sleeper.kill('SIGKILL');
+    await sleeper;
+  });
+});
