@@ -8,7 +8,7 @@ import { createLinuxSource } from '../out/main/engine/proc/linux.js';
 import { collectTree } from '../out/main/engine/stop-tree.js';
 import type { Bench } from './lib/bench.ts';
 import { timedStart, timedStop } from './lib/cli.ts';
-import { benchEnv, sandbox, type RunInfo } from './lib/env.ts';
+import { benchEnv, PYTHON, sandbox, type RunInfo } from './lib/env.ts';
 import { cpuMsOf, endIdle, processCount, rssOf, schedCpuMsOf, signalTracked, startIdle, statFields, track } from './lib/procs.ts';
 import { block, fmt, median, medP90, ratio, table, verdict, type SummaryRow } from './lib/stats.ts';
 
@@ -93,10 +93,15 @@ export const idleBench: Bench = {
         const s = await timedStart(sb, env);
         const floorProc = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { env, stdio: 'ignore' });
         track(floorProc.pid!);
-        await delay(2000); // settle: the supervisor's start-up is not idle
+        // The keeper's own floor: the same interpreter, waking every 5 s as the keeper does on Linux
+        const pyFloor = spawn(PYTHON, ['-I', '-S', '-c', 'import select\nwhile True: select.select([], [], [], 5)'], { env, stdio: 'ignore' });
+        track(pyFloor.pid!);
+        await delay(2000); // settle: the supervisor's start-up (and its hand-over to the keeper) is not idle
         const count = processCount();
-        const [sup, floor] = await Promise.all([idleOf(s.supervisorPid, seconds), idleOf(floorProc.pid!, seconds)]);
+        const what = path.basename(fs.readlinkSync(`/proc/${s.supervisorPid}/exe`));
+        const [sup, floor, py] = await Promise.all([idleOf(s.supervisorPid, seconds), idleOf(floorProc.pid!, seconds), idleOf(pyFloor.pid!, seconds)]);
         signalTracked(floorProc.pid!, 'SIGKILL');
+        signalTracked(pyFloor.pid!, 'SIGKILL');
         // What the supervisor's tracking costs per tick, and what a walk of /proc/<pid>/task/*/children would
         const root = { pid: s.robot.pid, startKey: String(statFields(s.robot.pid)?.[19]) };
         const full = timeIt(200, () => collectTree(source, root, []).length);
@@ -106,13 +111,14 @@ export const idleBench: Bench = {
         for (const p of stop.left) signalTracked(p, 'SIGKILL');
         const rssCell = (r: number[]) => `${fmt(Math.min(...r) / MB)} / ${fmt(median(r) / MB)} / ${fmt(Math.max(...r) / MB)}`;
         rows.push(
-          [`supervisor, ${count} processes`, `${fmt(sup.cpuPct, 3)} %`, `${fmt(sup.tickPct, 3)} %`, rssCell(sup.rss)],
+          [`supervisor (${what}), ${count} processes`, `${fmt(sup.cpuPct, 3)} %`, `${fmt(sup.tickPct, 3)} %`, rssCell(sup.rss)],
           [`  floor: node -e 'setInterval(...)'`, `${fmt(floor.cpuPct, 3)} %`, `${fmt(floor.tickPct, 3)} %`, rssCell(floor.rss)],
+          [`  floor: python3 -I -S, select() every 5 s`, `${fmt(py.cpuPct, 3)} %`, `${fmt(py.tickPct, 3)} %`, rssCell(py.rss)],
         );
         summary.push({
           metric: `Detached supervisor idle, ${seconds} s, ${extra ? `+${extra} (${count} procs)` : `${count} procs`}`,
-          ours: `${fmt(sup.cpuPct, 3)} % of a core, ${fmt(median(sup.rss) / MB)} MB`,
-          baseline: `bare idle node: ${fmt(floor.cpuPct, 3)} %, ${fmt(median(floor.rss) / MB)} MB`,
+          ours: `${fmt(sup.cpuPct, 3)} % of a core, ${fmt(median(sup.rss) / MB)} MB (${what})`,
+          baseline: `bare idle node: ${fmt(floor.cpuPct, 3)} %, ${fmt(median(floor.rss) / MB)} MB; bare python: ${fmt(py.cpuPct, 3)} %, ${fmt(median(py.rss) / MB)} MB`,
           ratio: '',
           target: extra ? `< 0.05 %: ${verdict(sup.cpuPct, 0.05)}; < 40 MB: ${verdict(median(sup.rss) / MB, 40)}` : '',
         });
@@ -125,12 +131,12 @@ export const idleBench: Bench = {
       table(['', 'CPU (schedstat)', 'CPU (stat ticks)', 'RSS MB min / med / max'], rows),
       [
         'CPU from /proc/<pid>/task/*/schedstat (ns) and from utime+stime of /proc/<pid>/stat (10 ms ticks); RSS: VmRSS each second',
-        "the supervisor walks the robot's tree and checks the log size every 5 s on Linux (the instance mark in the environment finds the rest at stop time), and refreshes the lock every 5 s; it runs with --max-semi-space-size=1",
-        "floor: a bare Node waking once a second; on this VM the cost of a wake-up varies with the host's load, so compare each row with its floor",
+        "once the robot runs, the Node supervisor hands over to the keeper (main/engine/keeper.py) in the same process: every 5 s on Linux it refreshes the lock, checks the log size and walks the robot's tree (the instance mark in the environment finds the rest at stop time)",
+        "floors: a bare Node waking once a second, and the keeper's interpreter waking every 5 s; on this VM the cost of a wake-up varies with the host's load, so compare each row with its floors",
       ],
     );
     block(
-      '5a. What one tracking tick costs: collectTree (full /proc listing) vs a walk of /proc/<pid>/task/*/children',
+      '5a. What one tracking tick costs: collectTree (full /proc listing) vs a walk of /proc/<pid>/task/*/children (what the keeper does, in Python)',
       table(['', 'tree found (full / walk)', 'collectTree ms med (p90)', 'children walk ms', 'ratio'], trackRows),
       ['the walk reads one children file per thread of each tree member and one stat per member (for its start time); 200 calls each'],
     );

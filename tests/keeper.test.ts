@@ -71,6 +71,9 @@ describe('the keeper (the detached supervisor once the robot runs)', () => {
     expect(await waitFor(() => lockMtime(home) > second, 5000, 50)).toBe(true);
     fs.writeFileSync(release, '');
     expect(await waitFor(() => ppidOf(escapee) !== escaper, 5000)).toBe(true);
+    // Re-parented to the keeper, the subreaper of the robot's tree, not to init
+    expect(ppidOf(escapee)).toBe(supervisorOf(home).pid);
+    expect(supervisorLog(home)).toContain('subreaper of its tree');
     expect(fs.readFileSync(`/proc/${escapee}/environ`, 'latin1')).not.toContain('BBIA_SAFE_INSTANCE');
 
     expect((await cli(home, ['stop', '--force'])).code).toBe(0);

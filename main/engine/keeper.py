@@ -4,8 +4,11 @@
 # this program through execve(): same PID, same start time, so it still owns the lock (the owner file
 # names that identity) and it is still the robot's parent. A Node process idles at about 60 MB and wakes
 # on V8's timers; this one idles at about 10 MB in one select() (bench/idle.ts). While the robot runs it
-# keeps the lock fresh and re-creates it if it was removed, caps the robot log (copytruncate), and
-# remembers descendants that leave the robot's tree. The end is Node's again: when the robot exits or a
+# keeps the lock fresh and re-creates it if it was removed, and caps the robot log (copytruncate). On
+# Linux it is the child subreaper of the robot's tree (prctl): a descendant that daemonizes (double
+# fork, setsid, any environment) is re-parented to it instead of init, so none can slip away and no
+# walk of the tree is needed; elsewhere it walks the tree each tick and remembers who leaves it.
+# The end is Node's again: when the robot exits or a
 # stop signal arrives, it runs `bbia-safe __keeper-end` as its child, which stops what is left, writes the
 # exit report and releases the lock, and reaps every child meanwhile. Python 3.8+, standard library only.
 import json
@@ -98,11 +101,25 @@ def cap_log():
         pass
 
 
+def read_small(name):
+    """A /proc file in one read: os.open/os.read are 3 system calls, where open() takes 8."""
+    fd = os.open(name, os.O_RDONLY)
+    try:
+        data = os.read(fd, 65536)
+        while len(data) % 65536 == 0 and data:
+            more = os.read(fd, 65536)
+            if not more:
+                break
+            data += more
+        return data
+    finally:
+        os.close(fd)
+
+
 def linux_start_key(pid):
     """Field 22 of /proc/<pid>/stat (start time in ticks), the Linux reader's startKey; None when gone or a zombie."""
     try:
-        with open('/proc/%d/stat' % pid, 'rb') as f:
-            rest = f.read().rsplit(b')', 1)[1].split()
+        rest = read_small('/proc/%d/stat' % pid).rsplit(b')', 1)[1].split()
     except OSError:
         return None
     return None if rest[0] in (b'Z', b'X') else rest[19].decode()
@@ -113,8 +130,7 @@ def linux_children(pid):
     try:
         for tid in os.listdir('/proc/%d/task' % pid):
             try:
-                with open('/proc/%d/task/%s/children' % (pid, tid), 'rb') as f:
-                    found += [int(c) for c in f.read().split()]
+                found += [int(c) for c in read_small('/proc/%d/task/%s/children' % (pid, tid)).split()]
             except OSError:
                 pass
     except OSError:
@@ -156,7 +172,7 @@ def ps_table():
 
 def track():
     """Adds the robot's tree (and the trees of what was tracked before) to `tracked`, by identity."""
-    if os.path.isdir('/proc/self/task') and state['tracking'] == 'proc':
+    if state['tracking'] == 'proc':
         key_of, children_of = linux_start_key, linux_children
     else:
         table = ps_table()
@@ -181,9 +197,44 @@ def track():
         del tracked[pid]
 
 
+def become_subreaper():
+    """PR_SET_CHILD_SUBREAPER (Linux 3.4+): orphans of the robot's tree come to this process. False where unavailable."""
+    try:
+        import ctypes
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0
+    except (ImportError, OSError, AttributeError):
+        return False
+
+
+def adopted():
+    """This process's children now (the robot, and on Linux the orphans of its tree), with their start keys."""
+    found = {}
+    for pid in linux_children(os.getpid()):
+        key = linux_start_key(pid)
+        if key is not None:
+            found[pid] = key
+    return found
+
+
+def reap(robot):
+    """Reaps every child that ended (adopted orphans too); returns the robot's wait status once it ended."""
+    ended = None
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return ended if ended is not None else -1
+        if pid == 0:
+            return ended
+        if pid == robot:
+            ended = status
+
+
 def hand_over(end):
     """Runs `bbia-safe __keeper-end` (Node) for the end of the instance, reaping every child until it is done."""
     log('handing the end to Node: %s' % json.dumps(end))
+    if state['tracking'] == 'reaper':
+        tracked.update(adopted())
     env = dict(os.environ)
     env[STATE_ENV] = json.dumps(dict(state, tracked=[{'pid': p, 'startKey': k} for p, k in tracked.items()], end=end))
     node = state['node']
@@ -213,16 +264,15 @@ def main():
         signal.signal(sig, lambda *_: None)
     # Blocked by the loader until here: a stop signal sent during the hand-over is taken now, not lost
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    if state['tracking'] == 'proc' and become_subreaper():
+        state['tracking'] = 'reaper'
     tick = state['tickMs'] / 1000.0
     next_tick = time.monotonic() + tick
-    log('keeping robot PID %d' % robot)
+    log('keeping robot PID %d (%s)' % (robot, 'subreaper of its tree' if state['tracking'] == 'reaper' else 'walking its tree'))
     while True:
-        try:
-            pid, status = os.waitpid(robot, os.WNOHANG)
-        except ChildProcessError:
-            pid, status = robot, None
-        if pid == robot:
-            if status is None:
+        status = reap(robot)
+        if status is not None:
+            if status == -1:  # already reaped by Node before the hand-over: the status is lost
                 return hand_over({'reason': 'exit', 'exitCode': None, 'signal': None})
             if os.WIFEXITED(status):
                 return hand_over({'reason': 'exit', 'exitCode': os.WEXITSTATUS(status), 'signal': None})
@@ -230,7 +280,8 @@ def main():
         if time.monotonic() >= next_tick:
             keep_lock()
             cap_log()
-            track()
+            if state['tracking'] != 'reaper':
+                track()
             next_tick = time.monotonic() + tick
         ready = select.select([wake_r], [], [], max(0.0, next_tick - time.monotonic()))[0]
         try:

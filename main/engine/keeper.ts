@@ -4,6 +4,7 @@ import path from 'node:path';
 import { releaseOwned } from './lock-files.js';
 import type { Paths } from './paths.js';
 import { removePidfileIf, type InstanceRecord } from './pidfile.js';
+import { KEEPER_TAG } from './rules.js';
 import type { ProcIdentity, ProcSource } from './proc/types.js';
 import { instanceMark, stopTree } from './stop-tree.js';
 import { settleExit } from './settle-exit.js';
@@ -18,9 +19,11 @@ export const SUPERVISOR_ENV = 'BBIA_SAFE_SUPERVISOR';
 
 /**
  * The keeper's whole command line after `python -I -S -c`: it blocks the stop signals until keeper.py
- * handles them, then runs the file. Nothing in it matches a BBIA rule, wherever bbia-safe is installed.
+ * handles them, then runs the file. It names no install path, so nothing in it matches a BBIA rule
+ * wherever bbia-safe lives, and its first line tells scans it is bbia-safe itself (rules.ts).
  */
 const LOADER =
+  `${KEEPER_TAG}\n` +
   'import os,signal as s;s.pthread_sigmask(s.SIG_BLOCK,(s.SIGTERM,s.SIGINT,s.SIGHUP));' +
   "f=os.environ['BBIA_SAFE_KEEPER'];exec(compile(open(f).read(),f,'exec'))";
 

@@ -38,9 +38,12 @@ export interface ClassifyContext {
   cwdOf: (pid: number) => string | undefined;
 }
 
-/** True for a process that is bbia-safe itself (CLI, detached supervisor, the app): never a target. */
+/** The first line of the keeper's `python -I -S -c` program (keeper.ts): what tells it from any other Python. */
+export const KEEPER_TAG = '#bbia-safe keeper';
+
+/** True for a process that is bbia-safe itself (CLI, detached supervisor, its keeper, the app): never a target. */
 export function isBbiaSafe(argv: readonly string[]): boolean {
-  return argv.slice(0, 3).some((arg) => SELF.test(arg));
+  return argv.slice(0, 3).some((arg) => SELF.test(arg)) || (argv[3] === '-c' && argv[4]?.startsWith(KEEPER_TAG) === true);
 }
 
 /** True when `child` is `root` or inside it. */
