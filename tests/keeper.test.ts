@@ -118,6 +118,25 @@ describe('the keeper (the detached supervisor once the robot runs)', () => {
     expect(await allGone([pid], 5000)).toBe(true);
   });
 
+  it('looks at a fast-growing log sooner than its 30 s tick, and caps it', async () => {
+    const { home, project, ready } = sandbox();
+    expect((await cli(home, ['config', 'set', 'logMaxMB', '1'])).code).toBe(0);
+    expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready } })).code).toBe(0);
+    const { pid } = await readyTree(ready);
+    const log = path.join(home, '.bbia-safe', 'logs', 'robot.log');
+    expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
+    // About 320 KB/s, as a chatty robot: past the cap after 3 s, past the first look (1 s), far inside one tick
+    const chunk = `${'y'.repeat(1023)}\n`.repeat(64);
+    const writer = setInterval(() => fs.appendFileSync(log, chunk), 200);
+    try {
+      expect(await waitFor(() => fs.existsSync(`${log}.1`), 10_000)).toBe(true);
+    } finally {
+      clearInterval(writer);
+    }
+    expect((await cli(home, ['stop', '--force'])).code).toBe(0);
+    expect(await allGone([pid], 5000)).toBe(true);
+  });
+
   it('stays in Node when told to (BBIA_SAFE_SUPERVISOR=node), and says so', async () => {
     const { home, project, ready } = sandbox();
     expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready, BBIA_SAFE_SUPERVISOR: 'node' } })).code).toBe(0);

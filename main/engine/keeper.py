@@ -79,26 +79,39 @@ def keep_lock():
         log('could not re-acquire the lock: %s' % error)
 
 
+log_seen = [0, 0.0]  # size and time at the last check
+
+
 def cap_log():
-    """logrotate's copytruncate, as capLog in log-file.ts: the robot appends to its own descriptor."""
-    name = state['robotLog']
+    """
+    logrotate's copytruncate, as capLog in log-file.ts: the robot appends to its own descriptor. Returns
+    how soon to look again: at the growth seen since the last check, before the log could reach the cap.
+    """
+    name, cap = state['robotLog'], state['logMaxBytes']
+    now = time.monotonic()
     try:
-        if os.stat(name).st_size <= state['logMaxBytes']:
-            return
-        src = os.open(name, os.O_RDONLY | os.O_NOFOLLOW)
-        dst = os.open(name + '.1', os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-        try:
-            while True:
-                chunk = os.read(src, 1 << 20)
-                if not chunk:
-                    break
-                os.write(dst, chunk)
-        finally:
-            os.close(src)
-            os.close(dst)
-        os.truncate(name, 0)
+        size = os.stat(name).st_size
+        if size > cap:
+            src = os.open(name, os.O_RDONLY | os.O_NOFOLLOW)
+            dst = os.open(name + '.1', os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+            try:
+                while True:
+                    chunk = os.read(src, 1 << 20)
+                    if not chunk:
+                        break
+                    os.write(dst, chunk)
+            finally:
+                os.close(src)
+                os.close(dst)
+            os.truncate(name, 0)
+            size = 0
     except OSError:
-        pass
+        return None
+    grown, elapsed = size - log_seen[0], now - log_seen[1]
+    log_seen[:] = [size, now]
+    if grown <= 0 or elapsed <= 0:
+        return None
+    return max(1.0, (cap - size) / (grown / elapsed) / 2)
 
 
 def read_small(name):
@@ -267,7 +280,12 @@ def main():
     if state['tracking'] == 'proc' and become_subreaper():
         state['tracking'] = 'reaper'
     tick = state['tickMs'] / 1000.0
-    next_tick = time.monotonic() + tick
+    # The first look comes soon: it measures how fast the log grows, which sets the next ones
+    try:
+        log_seen[:] = [os.stat(state['robotLog']).st_size, time.monotonic()]
+    except OSError:
+        log_seen[1] = time.monotonic()
+    next_tick = time.monotonic() + min(tick, 1.0)
     log('keeping robot PID %d (%s)' % (robot, 'subreaper of its tree' if state['tracking'] == 'reaper' else 'walking its tree'))
     while True:
         status = reap(robot)
@@ -279,10 +297,11 @@ def main():
             return hand_over({'reason': 'exit', 'exitCode': None, 'signal': signal.Signals(os.WTERMSIG(status)).name})
         if time.monotonic() >= next_tick:
             keep_lock()
-            cap_log()
+            soon = cap_log()
             if state['tracking'] != 'reaper':
                 track()
-            next_tick = time.monotonic() + tick
+            # A quiet robot: one wake-up a tick; a chatty one: sooner, before its log can pass the cap
+            next_tick = time.monotonic() + (tick if soon is None else min(tick, soon))
         ready = select.select([wake_r], [], [], max(0.0, next_tick - time.monotonic()))[0]
         try:
             woke = os.read(wake_r, 512) if ready else b''

@@ -9,8 +9,11 @@ import { moveAside } from './safe-fs.js';
 /** How often a held lock's mtime is refreshed; a lock without an owner is stale after three missed refreshes. */
 export const LOCK_UPDATE_MS = Number(process.env.BBIA_SAFE_LOCK_UPDATE_MS) || 5000;
 
-/** How often the keeper refreshes the lock and checks the log on Linux, where, as subreaper, it walks no tree (keeper.py). */
-export const KEEPER_TICK_MS = Number(process.env.BBIA_SAFE_LOCK_UPDATE_MS) || 10_000;
+/**
+ * How often the keeper wakes on Linux, where as subreaper it walks no tree (keeper.py): it refreshes the
+ * lock (which goes stale after a day), and checks the log, sooner when the log grows towards its cap.
+ */
+export const KEEPER_TICK_MS = Number(process.env.BBIA_SAFE_LOCK_UPDATE_MS) || 30_000;
 
 /** The file inside the lock directory naming its owner; claimed with O_EXCL, it is what really decides who holds the lock. */
 export const OWNER_FILE = 'owner';
