@@ -131,12 +131,12 @@ export const idleBench: Bench = {
       table(['', 'CPU (schedstat)', 'CPU (stat ticks)', 'RSS MB min / med / max'], rows),
       [
         'CPU from /proc/<pid>/task/*/schedstat (ns) and from utime+stime of /proc/<pid>/stat (10 ms ticks); RSS: VmRSS each second',
-        "once the robot runs, the Node supervisor hands over to the keeper (main/engine/keeper.py) in the same process: every 5 s on Linux it refreshes the lock, checks the log size and walks the robot's tree (the instance mark in the environment finds the rest at stop time)",
+        "once the robot runs, the Node supervisor hands over to the keeper (main/engine/keeper.py) in the same process (execve); on Linux it is the subreaper of the robot's tree and walks nothing: it wakes every 30 s to refresh the lock and look at the log (sooner while the log grows), so a 30 s window holds about one wake-up",
         "floors: a bare Node waking once a second, and the keeper's interpreter waking every 5 s; on this VM the cost of a wake-up varies with the host's load, so compare each row with its floors",
       ],
     );
     block(
-      '5a. What one tracking tick costs: collectTree (full /proc listing) vs a walk of /proc/<pid>/task/*/children (what the keeper does, in Python)',
+      '5a. What one tracking tick costs: collectTree (full /proc listing) vs a walk of /proc/<pid>/task/*/children (the keeper walks where it cannot be subreaper)',
       table(['', 'tree found (full / walk)', 'collectTree ms med (p90)', 'children walk ms', 'ratio'], trackRows),
       ['the walk reads one children file per thread of each tree member and one stat per member (for its start time); 200 calls each'],
     );
