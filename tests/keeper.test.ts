@@ -23,6 +23,8 @@ const lockMtime = (home: string) => fs.statSync(lockPaths(home).lock).mtimeMs;
 describe('the keeper (the detached supervisor once the robot runs)', () => {
   it('replaces the Node supervisor in place: same PID and start time (the lock owner), still the robot parent, a Python program', async () => {
     const { home, project, ready } = sandbox();
+    // A user's rule matching the keeper's command line (python, and BBIA_SAFE_KEEPER in its loader)
+    expect((await cli(home, ['config', 'set', 'extraRules', '[{"pattern":"bbia","kind":"other"},{"pattern":"python","kind":"other"}]'])).code).toBe(0);
     expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready } })).code).toBe(0);
     const { pid } = await readyTree(ready);
     const sup = supervisorOf(home);
@@ -31,10 +33,12 @@ describe('the keeper (the detached supervisor once the robot runs)', () => {
     expect(startKey(sup.pid)).toBe(sup.startKey);
     expect(fs.readFileSync(path.join(lockPaths(home).lock, 'owner'), 'utf8').startsWith(`${sup.pid} ${sup.startKey} `)).toBe(true);
     expect(ppidOf(pid)).toBe(sup.pid);
-    // Its command line names no install path and matches no BBIA rule: status lists the robot alone
+    // Its command line names no install path and is bbia-safe itself for the scans: never listed, never a target
     const status = JSON.parse((await cli(home, ['status', '--json'])).stdout);
     expect(status.instance).toMatchObject({ pid, state: 'running', supervisorPid: sup.pid });
-    expect(status.processes.map((p: { pid: number }) => p.pid)).toEqual([pid]);
+    const listed = status.processes.map((p: { pid: number }) => p.pid);
+    expect(listed).toContain(pid);
+    expect(listed).not.toContain(sup.pid);
 
     // SIGTERM to the keeper: Node stops the tree and releases the lock, the keeper exits after it
     process.kill(sup.pid, 'SIGTERM');
@@ -130,11 +134,52 @@ describe('the keeper (the detached supervisor once the robot runs)', () => {
     const writer = setInterval(() => fs.appendFileSync(log, chunk), 200);
     try {
       expect(await waitFor(() => fs.existsSync(`${log}.1`), 10_000)).toBe(true);
+      // And again after the first cap: the growth is measured across the truncation
+      const first = fs.statSync(`${log}.1`).mtimeMs;
+      expect(await waitFor(() => fs.statSync(`${log}.1`).mtimeMs > first, 10_000)).toBe(true);
     } finally {
       clearInterval(writer);
     }
     expect((await cli(home, ['stop', '--force'])).code).toBe(0);
     expect(await allGone([pid], 5000)).toBe(true);
+  });
+
+  it('reports a robot ended by a signal Python has no name for (a real-time one)', async () => {
+    const { home, project, ready } = sandbox();
+    expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready } })).code).toBe(0);
+    const { pid } = await readyTree(ready);
+    const sup = supervisorOf(home);
+    expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
+    process.kill(pid, 35); // SIGRTMIN+1 on Linux: its default action ends the process
+    expect(await allGone([pid, sup.pid], 10_000)).toBe(true);
+    expect(fs.existsSync(lockPaths(home).lock)).toBe(false);
+    const report = JSON.parse(fs.readFileSync(path.join(home, '.bbia-safe', 'last-exit.json'), 'utf8'));
+    expect(report).toMatchObject({ pid, exitCode: null, signal: 'SIG35' });
+  });
+
+  it('ends the instance itself when no usable Node is left for the end (Node upgraded away meanwhile)', async () => {
+    const { home, project, ready } = sandbox();
+    // The supervisor runs on its own copy of Node, removed once the robot runs; the PATH holds no Node 22+
+    const nodeDir = tempDir();
+    const node = path.join(nodeDir, 'node');
+    try {
+      fs.linkSync(process.execPath, node);
+    } catch {
+      fs.copyFileSync(process.execPath, node);
+      fs.chmodSync(node, 0o755);
+    }
+    const env = { ...cliEnv(home, { BBIA_FAKE_READY: ready, BBIA_FAKE_CHILDREN: '2', BBIA_FAKE_GRANDCHILD: '1' }), PATH: '/usr/bin:/bin' };
+    const started = await execa(node, [BIN, 'start', 'headless', '--detach'], { cwd: project, env, extendEnv: false, reject: false });
+    expect(started.exitCode).toBe(0);
+    const { pid, tree } = await readyTree(ready);
+    const sup = supervisorOf(home);
+    expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
+    fs.rmSync(node);
+    process.kill(sup.pid, 'SIGTERM');
+    expect(await allGone([pid, ...tree, sup.pid], 15_000)).toBe(true);
+    expect(fs.existsSync(lockPaths(home).lock)).toBe(false);
+    expect(fs.existsSync(lockPaths(home).pid)).toBe(false);
+    expect(supervisorLog(home)).toContain('ending the instance without Node');
   });
 
   it('stays in Node when told to (BBIA_SAFE_SUPERVISOR=node), and says so', async () => {

@@ -36,8 +36,10 @@ describe('detection rules (CONTRACT: what counts as a BBIA process)', () => {
   it('never counts bbia-safe itself', () => {
     expect(isBbiaSafe(['node', '/x/node_modules/.bin/bbia-safe', 'kill-all'])).toBe(true);
     expect(isBbiaSafe(['/usr/bin/node', '/src/bin/bbia-safe.js', '__supervise', '{"projectDir":"/home/me/bbia_sim"}'])).toBe(true);
-    expect(isBbiaSafe(['/usr/bin/python3', '-I', '-S', '-c', '#bbia-safe keeper\nimport os'])).toBe(true);
-    expect(isBbiaSafe(['/usr/bin/python3', '-c', 'import os', '#bbia-safe keeper'])).toBe(false);
+    expect(isBbiaSafe(['/usr/bin/python3', '-I', '-S', '-c', '#bbia-safe-keeper\nimport os'])).toBe(true);
+    // macOS's reader splits on spaces: an interpreter path with a space shifts the words
+    expect(isBbiaSafe('/Library/App Support/python3 -I -S -c #bbia-safe-keeper\nimport os'.split(' '))).toBe(true);
+    expect(isBbiaSafe(['/usr/bin/python3', '-c', 'import os', '#bbia-safe-keeper'])).toBe(false);
     expect(kind('node /src/bin/bbia-safe.js start --project /home/me/bbia_sim')).toBeUndefined();
   });
   it('adds the settings\' extra rules after the defaults', () => {

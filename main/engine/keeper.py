@@ -19,6 +19,14 @@ import time
 
 STATE_ENV = 'BBIA_SAFE_KEEPER_STATE'
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def signal_name(number):
+    """SIGTERM for 15; SIG35 for a signal Python has no name for (real-time ones)."""
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return 'SIG%d' % number
 state = {}
 tracked = {}
 
@@ -91,6 +99,7 @@ def cap_log():
     now = time.monotonic()
     try:
         size = os.stat(name).st_size
+        grown = size - log_seen[0]
         if size > cap:
             src = os.open(name, os.O_RDONLY | os.O_NOFOLLOW)
             dst = os.open(name + '.1', os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
@@ -107,16 +116,16 @@ def cap_log():
             size = 0
     except OSError:
         return None
-    grown, elapsed = size - log_seen[0], now - log_seen[1]
+    elapsed = now - log_seen[1]
     log_seen[:] = [size, now]
     if grown <= 0 or elapsed <= 0:
         return None
     return max(1.0, (cap - size) / (grown / elapsed) / 2)
 
 
-def read_small(name):
-    """A /proc file in one read: os.open/os.read are 3 system calls, where open() takes 8."""
-    fd = os.open(name, os.O_RDONLY)
+def read_small(name, flags=0):
+    """A small file whole (a /proc file in one read): os.open/os.read are 3 system calls, where open() takes 8."""
+    fd = os.open(name, os.O_RDONLY | flags)
     try:
         data = os.read(fd, 65536)
         while len(data) % 65536 == 0 and data:
@@ -155,7 +164,7 @@ def ps_table():
     """pid -> (ppid, startKey) of this user's processes from one `ps` (macOS); startKey as darwin.ts computes it."""
     r, w = os.pipe()
     try:
-        pid = os.posix_spawn('/bin/ps', ['ps', '-x', '-o', 'pid=,ppid=,lstart='], {'LC_ALL': 'C', 'PATH': '/usr/bin:/bin'},
+        pid = os.posix_spawn('/bin/ps', ['ps', '-x', '-o', 'pid=,ppid=,lstart='], dict(os.environ, LC_ALL='C'),
                              file_actions=[(os.POSIX_SPAWN_DUP2, w, 1), (os.POSIX_SPAWN_CLOSE, r)])
     except OSError:
         os.close(r)
@@ -184,11 +193,13 @@ def ps_table():
 
 
 def track():
-    """Adds the robot's tree (and the trees of what was tracked before) to `tracked`, by identity."""
+    """Adds the robot's tree (and the trees of what was tracked before) to `tracked`, by identity; forgets nothing (the end re-checks)."""
     if state['tracking'] == 'proc':
         key_of, children_of = linux_start_key, linux_children
     else:
         table = ps_table()
+        if state['robot']['pid'] not in table:
+            return  # ps failed, or its start times disagree with ours: keep what is known
         kids = {}
         for pid, (ppid, _) in table.items():
             kids.setdefault(ppid, []).append(pid)
@@ -206,8 +217,14 @@ def track():
             child_key = key_of(child)
             if child_key is not None:
                 queue.append((child, child_key))
-    for pid in [p for p in tracked if p not in seen]:
-        del tracked[pid]
+
+
+def current_key(pid):
+    """The start key of `pid` now, as the platform's reader computes it; None when gone."""
+    if state['tracking'] in ('proc', 'reaper'):
+        return linux_start_key(pid)
+    entry = ps_table().get(pid)
+    return entry[1] if entry else None
 
 
 def become_subreaper():
@@ -243,26 +260,108 @@ def reap(robot):
             ended = status
 
 
+def node_candidates():
+    """The Node that started the instance, then any `node` on the PATH (the first may be gone: an upgrade)."""
+    yield state['node']
+    for folder in os.environ.get('PATH', '').split(os.pathsep):
+        path = os.path.join(folder or '.', 'node')
+        if path != state['node'] and os.access(path, os.X_OK):
+            yield path
+
+
+def run_node_end(end):
+    """Runs `bbia-safe __keeper-end` and reaps every child until it exits (or is killed past its deadline). False when no Node ran it."""
+    env = dict(os.environ)
+    env[STATE_ENV] = json.dumps(dict(state, tracked=[{'pid': p, 'startKey': k} for p, k in tracked.items()], end=end))
+    child = None
+    for node in node_candidates():
+        try:
+            child = os.posix_spawn(node, [node] + state['nodeFlags'] + [state['entry'], '__keeper-end'], env)
+            break
+        except OSError as error:
+            log('could not run %s for the end (%s)' % (node, error))
+    if child is None:
+        return False
+    deadline = time.monotonic() + state['stopTimeoutMs'] / 1000.0 + 30
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return True
+        if pid == child:
+            return True
+        if pid != 0:
+            continue
+        if time.monotonic() > deadline:
+            log('the Node end (PID %d) is still running past its deadline; killing it' % child)
+            os.kill(child, signal.SIGKILL)
+            os.waitpid(child, 0)
+            return True
+        select.select([wake[0]], [], [], 0.2)
+        try:
+            os.read(wake[0], 512)  # a second stop signal changes nothing: the end is under way
+        except BlockingIOError:
+            pass
+
+
+def signal_tree(sig):
+    """Signals the robot's group and every tracked process whose start time still matches."""
+    robot = state['robot']
+    if current_key(robot['pid']) in (None, robot['startKey']):  # the group ID cannot be someone else's yet
+        try:
+            os.killpg(robot['pid'], sig)
+        except OSError:
+            pass
+    for pid, key in list(tracked.items()):
+        if pid != robot['pid'] and current_key(pid) == key:
+            try:
+                os.kill(pid, sig)
+            except OSError:
+                pass
+
+
+def tree_alive():
+    reap(state['robot']['pid'])
+    try:
+        os.killpg(state['robot']['pid'], 0)
+        return True
+    except OSError:
+        return any(pid != state['robot']['pid'] and current_key(pid) == key for pid, key in tracked.items())
+
+
+def end_without_node():
+    """The end when no Node could settle it: the tree stopped (SIGTERM, SIGKILL after the grace), the lock files removed if still ours."""
+    log('ending the instance without Node: stopping the tree, removing the lock files')
+    signal_tree(signal.SIGTERM)
+    deadline = time.monotonic() + state['stopTimeoutMs'] / 1000.0
+    while tree_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if tree_alive():
+        signal_tree(signal.SIGKILL)
+    try:
+        if read_small(state['pidFile'], os.O_NOFOLLOW).decode() == state['ownText']:
+            os.unlink(state['pidFile'])
+    except (OSError, UnicodeDecodeError):
+        pass
+    if read_owner() == state['token']:
+        try:
+            os.unlink(os.path.join(state['lockFile'], 'owner'))
+            os.rmdir(state['lockFile'])
+        except OSError:
+            pass
+
+
 def hand_over(end):
-    """Runs `bbia-safe __keeper-end` (Node) for the end of the instance, reaping every child until it is done."""
+    """The end of the instance: Node settles it (`__keeper-end`), or, when no Node can, a plainer end here."""
     log('handing the end to Node: %s' % json.dumps(end))
     if state['tracking'] == 'reaper':
         tracked.update(adopted())
-    env = dict(os.environ)
-    env[STATE_ENV] = json.dumps(dict(state, tracked=[{'pid': p, 'startKey': k} for p, k in tracked.items()], end=end))
-    node = state['node']
-    try:
-        child = os.posix_spawn(node, [node] + state['nodeFlags'] + [state['entry'], '__keeper-end'], env)
-    except OSError as error:
-        log('could not run %s for the end (%s); the robot may be left orphaned: bbia-safe stop ends it' % (node, error))
-        return 1
-    while True:
-        try:
-            pid, status = os.waitpid(-1, 0)
-        except ChildProcessError:
-            return 1
-        if pid == child:
-            return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
+    if not run_node_end(end) or read_owner() == state['token']:
+        end_without_node()
+    return 0
+
+
+wake = []  # the self-pipe that signals write to
 
 
 def main():
@@ -270,6 +369,7 @@ def main():
     tracked.update((p['pid'], p['startKey']) for p in state['tracked'])
     robot = state['robot']['pid']
     wake_r, wake_w = os.pipe()
+    wake[:] = [wake_r, wake_w]
     os.set_blocking(wake_r, False)
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
@@ -294,7 +394,7 @@ def main():
                 return hand_over({'reason': 'exit', 'exitCode': None, 'signal': None})
             if os.WIFEXITED(status):
                 return hand_over({'reason': 'exit', 'exitCode': os.WEXITSTATUS(status), 'signal': None})
-            return hand_over({'reason': 'exit', 'exitCode': None, 'signal': signal.Signals(os.WTERMSIG(status)).name})
+            return hand_over({'reason': 'exit', 'exitCode': None, 'signal': signal_name(os.WTERMSIG(status))})
         if time.monotonic() >= next_tick:
             keep_lock()
             soon = cap_log()
@@ -309,7 +409,7 @@ def main():
             woke = b''
         for sig in STOP_SIGNALS:
             if sig in woke:
-                return hand_over({'reason': 'signal', 'signal': signal.Signals(sig).name})
+                return hand_over({'reason': 'signal', 'signal': signal_name(sig)})
 
 
 if __name__ == '__main__':

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { releaseOwned } from './lock-files.js';
@@ -42,6 +42,7 @@ export interface KeeperState {
   /** Descendants remembered so far. */
   tracked: ProcIdentity[];
   lockFile: string;
+  pidFile: string;
   robotLog: string;
   supervisorLog: string;
   logMaxBytes: number;
@@ -59,7 +60,7 @@ export interface KeeperState {
 }
 
 /** What {@link handOver} needs besides the supervision. */
-export type HandOverOptions = Omit<KeeperState, 'robot' | 'record' | 'ownText' | 'token' | 'tracked' | 'end' | 'lockFile' | 'robotLog'> & {
+export type HandOverOptions = Omit<KeeperState, 'robot' | 'record' | 'ownText' | 'token' | 'tracked' | 'end' | 'lockFile' | 'pidFile' | 'robotLog'> & {
   paths: Paths;
   /** The Python interpreter of the settings. */
   python: string;
@@ -67,34 +68,44 @@ export type HandOverOptions = Omit<KeeperState, 'robot' | 'record' | 'ownText' |
   keeperFile: string;
 };
 
-/** The absolute path of `python` when it is a Python 3.8 or later, else why not. */
-function pythonExecutable(python: string): { exe: string } | { why: string } {
-  const r = spawnSync(python, ['-I', '-S', '-c', 'import sys\nif sys.version_info < (3, 8): sys.exit(3)\nprint(sys.executable)'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-    timeout: 10_000,
+/** The absolute path of `python` when it is a Python 3.8 or later, else why not (asynchronous: a stop signal meanwhile is handled). */
+function pythonExecutable(python: string): Promise<{ exe: string } | { why: string }> {
+  const probe = 'import sys\nif sys.version_info < (3, 8): sys.exit(3)\nprint(sys.executable)';
+  return new Promise((resolve) => {
+    execFile(python, ['-I', '-S', '-c', probe], { encoding: 'utf8', timeout: 10_000 }, (error, stdout) => {
+      const exe = stdout.trim();
+      if (!error && path.isAbsolute(exe)) resolve({ exe });
+      else resolve({ why: `${python} is not a Python 3.8 or later (${error?.message.split('\n')[0] ?? `printed ${JSON.stringify(exe)}`})` });
+    });
   });
-  const exe = r.stdout?.trim() ?? '';
-  if (r.status === 0 && path.isAbsolute(exe)) return { exe };
-  return { why: `${python} is not a Python 3.8 or later (${r.error?.message ?? `exit ${r.status}`})` };
 }
 
 /**
  * Replaces this Node supervisor with the keeper (execve: same PID and start time, so the lock and the
  * robot stay its own). Never returns when it succeeds; otherwise returns why not, and Node supervises on.
+ * Everything slow happens before the last turn of the event loop, so a stop signal that arrived meanwhile
+ * is handled (the stop begins, and there is no hand-over); only the synchronous step from the last check
+ * to execve (well under a millisecond), and Python's start-up until the loader blocks the stop signals
+ * (a few milliseconds), remain. A signal in the first is lost, one in the second ends the process as
+ * SIGKILL would: the robot is then reported orphaned, and `bbia-safe stop` ends it.
  */
-export function handOver(sup: Supervision, options: HandOverOptions): string {
+export async function handOver(sup: Supervision, options: HandOverOptions): Promise<string> {
   if (typeof process.execve !== 'function') return `Node ${process.version} has no process.execve (22.15 or later)`;
   if (process.env[SUPERVISOR_ENV] === 'node') return `${SUPERVISOR_ENV}=node`;
   if (!fs.existsSync(options.keeperFile)) return `${options.keeperFile} is missing`;
-  const python = pythonExecutable(options.python);
+  const python = await pythonExecutable(options.python);
   if ('why' in python) return python.why;
-  // Synchronous from here to execve: the robot cannot be reaped by Node in between, so the keeper gets its exit
+  // The descendants so far (on macOS a `ps`): those that left the tree before the keeper could adopt them
+  sup.track();
+  await new Promise((resolve) => setImmediate(resolve));
+  // Synchronous from here to execve: neither a signal handler nor Node's reaping of the robot can run in between
   const kept = sup.keepable();
   if (!kept) return 'the robot already ended, or a stop began';
   const { paths, python: _python, keeperFile, ...rest } = options;
-  const state: KeeperState = { ...rest, ...kept, robot: { pid: kept.record.pid, startKey: kept.record.startKey }, lockFile: paths.lockFile, robotLog: paths.robotLog };
+  const robot = { pid: kept.record.pid, startKey: kept.record.startKey };
+  const state: KeeperState = { ...rest, ...kept, robot, lockFile: paths.lockFile, pidFile: paths.pidFile, robotLog: paths.robotLog };
   try {
+    // Node 24 aborts on a failed execve rather than throwing (nodejs/node#62878): the path was just run by the probe
     process.execve(python.exe, [python.exe, '-I', '-S', '-c', LOADER], { ...process.env, [KEEPER_FILE_ENV]: keeperFile, [KEEPER_STATE_ENV]: JSON.stringify(state) });
   } catch (error) {
     return `execve ${python.exe} failed: ${(error as Error).message}`;

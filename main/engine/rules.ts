@@ -38,12 +38,15 @@ export interface ClassifyContext {
   cwdOf: (pid: number) => string | undefined;
 }
 
-/** The first line of the keeper's `python -I -S -c` program (keeper.ts): what tells it from any other Python. */
-export const KEEPER_TAG = '#bbia-safe keeper';
+/**
+ * The first word of the keeper's `python -I -S -c` program (keeper.ts): what tells it from any other Python.
+ * One word, since macOS's reader splits the command line on spaces.
+ */
+export const KEEPER_TAG = '#bbia-safe-keeper';
 
 /** True for a process that is bbia-safe itself (CLI, detached supervisor, its keeper, the app): never a target. */
 export function isBbiaSafe(argv: readonly string[]): boolean {
-  return argv.slice(0, 3).some((arg) => SELF.test(arg)) || (argv[3] === '-c' && argv[4]?.startsWith(KEEPER_TAG) === true);
+  return argv.slice(0, 3).some((arg) => SELF.test(arg)) || argv.some((arg, i) => i > 0 && argv[i - 1] === '-c' && arg.startsWith(KEEPER_TAG));
 }
 
 /** True when `child` is `root` or inside it. */

@@ -58,6 +58,8 @@ export interface Supervision {
   done: Promise<SupervisionEnd>;
   /** Stops the whole tree, then removes the lock files. */
   stop(reason: string): Promise<SupervisionEnd>;
+  /** Walks the robot's tree now, remembering every descendant (by identity) for the stop. */
+  track(): void;
   /** What another process needs to keep the instance (keeper.ts); undefined once the robot exited or a stop began. */
   keepable(): KeptInstance | undefined;
 }
@@ -294,9 +296,9 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
       }
       return done;
     },
+    track,
     keepable() {
       if (stoppedBy || run.exited()) return undefined;
-      track();
       return { record: run.record, ownText: run.ownText, token: run.lock.token, tracked: [...tracked.values()] };
     },
   };
