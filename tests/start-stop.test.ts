@@ -88,6 +88,26 @@ describe('start --detach, status, stop', () => {
 });
 
 describe('foreground start', () => {
+  it('holds one lock for its whole run: refreshed, never found compromised nor made anew', async () => {
+    const { home, project, ready } = sandbox();
+    const sub = cliSpawn(home, ['start', 'headless'], { cwd: project, env: { BBIA_FAKE_READY: ready, BBIA_SAFE_LOCK_UPDATE_MS: '1000' } });
+    let stderr = '';
+    sub.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    await readyTree(ready);
+    expect(await waitFor(() => fs.existsSync(lockPaths(home).pid), 5000)).toBe(true);
+    const first = fs.statSync(lockPaths(home).lock);
+    // Three refreshes (proper-lockfile moves the mtime forward each time)
+    let last = first.mtimeMs;
+    for (let i = 0; i < 3; i++) {
+      expect(await waitFor(() => fs.statSync(lockPaths(home).lock).mtimeMs > last, 5000, 50)).toBe(true);
+      last = fs.statSync(lockPaths(home).lock).mtimeMs;
+    }
+    expect(fs.statSync(lockPaths(home).lock).ino).toBe(first.ino);
+    expect(stderr).not.toContain('compromised');
+    sub.kill('SIGTERM');
+    expect((await sub).exitCode).toBe(143);
+  });
+
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     it(`${signal} stops the whole tree, removes the lock files and exits ${code}`, async () => {
       const { home, project, ready } = sandbox();

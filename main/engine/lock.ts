@@ -89,7 +89,11 @@ export async function acquireLock(paths: Paths, options: AcquireOptions): Promis
       onCompromised,
     });
     try {
+      // Writing the owner changes the directory's mtime, which proper-lockfile checks at every refresh as
+      // its own: put back the mtime it set, or the first refresh finds the lock compromised
+      const made = fs.statSync(paths.lockFile);
       fs.writeFileSync(ownerFile, token, { flag: 'wx', mode: 0o600 });
+      fs.utimesSync(paths.lockFile, made.atime, made.mtime);
       fs.chmodSync(paths.lockFile, 0o700);
     } catch (error) {
       if (isErrno(error, 'EEXIST') || isErrno(error, 'ENOENT')) {
