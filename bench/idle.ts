@@ -131,7 +131,7 @@ export const idleBench: Bench = {
       table(['', 'CPU (schedstat)', 'CPU (stat ticks)', 'RSS MB min / med / max'], rows),
       [
         'CPU from /proc/<pid>/task/*/schedstat (ns) and from utime+stime of /proc/<pid>/stat (10 ms ticks); RSS: VmRSS each second',
-        "once the robot runs, the Node supervisor hands over to the keeper (main/engine/keeper.py) in the same process (execve); on Linux it is the subreaper of the robot's tree and walks nothing: it wakes every 30 s to refresh the lock and look at the log (sooner while the log grows), so a 30 s window holds about one wake-up",
+        "once the robot runs, the Node supervisor hands over to the keeper (main/engine/keeper/) in the same process (execve); on Linux it is the subreaper of the robot's tree and walks nothing: it wakes every 30 s to refresh the lock and look at the log (sooner while the log grows), so a 30 s window holds about one wake-up",
         "floors: a bare Node waking once a second, and the keeper's interpreter waking every 5 s; on this VM the cost of a wake-up varies with the host's load, so compare each row with its floors",
       ],
     );

@@ -28,6 +28,9 @@ await build({
     rollupOptions: { output: { format: 'es', entryFileNames: 'main.mjs', chunkFileNames: '[name]-[hash].mjs' } },
   },
 });
-// The keeper (main/engine/keeper.ts) is read from beside the bundle when a detached supervisor hands over
-fs.copyFileSync(path.join(root, 'main', 'engine', 'keeper.py'), path.join(root, 'out', 'cli', 'keeper.py'));
-console.log('built out/cli/main.mjs (and out/cli/keeper.py)');
+// The keeper (main/engine/keeper.ts) is imported from beside the bundle when a detached supervisor hands over
+fs.cpSync(path.join(root, 'main', 'engine', 'keeper'), path.join(root, 'out', 'cli', 'keeper'), {
+  recursive: true,
+  filter: (src) => !src.includes('__pycache__'),
+});
+console.log('built out/cli/main.mjs (and out/cli/keeper/)');

@@ -6,7 +6,7 @@ import { createDarwinSource } from '../main/engine/proc/darwin.js';
 import { waitFor } from '../main/engine/wait.js';
 import { alive, allGone, assertNoForeignRobot, BIN, cli, cliEnv, lockPaths, readyTree, sandbox, startKey, tempDir, track } from './helpers.js';
 
-const KEEPER = path.resolve(import.meta.dirname, '..', 'main', 'engine', 'keeper.py');
+const KEEPER = path.resolve(import.meta.dirname, '..', 'main', 'engine', 'keeper');
 
 beforeEach(() => assertNoForeignRobot());
 
@@ -206,11 +206,7 @@ describe("the keeper's ps reader (its macOS tracking)", () => {
   it('lists PID, parent and a start key equal to the darwin reader\'s, here on procps', async () => {
     const sleeper = execa('sleep', ['30'], { reject: false });
     track(sleeper.pid!);
-    const code = `import importlib.util, json, sys
-spec = importlib.util.spec_from_file_location('keeper', sys.argv[1])
-keeper = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(keeper)
-print(json.dumps(keeper.ps_table()))`;
+    const code = 'import json, sys\nsys.dont_write_bytecode = True\nsys.path.insert(0, sys.argv[1])\nimport tree\nprint(json.dumps(tree.ps_table()))';
     const out = await execa('python3', ['-c', code, KEEPER]);
     const table = JSON.parse(out.stdout) as Record<string, [number, string]>;
     const entry = createDarwinSource().read(sleeper.pid!);

@@ -158,7 +158,7 @@ export function createEngine(options: EngineOptions = {}) {
      * Hands a detached supervision over to the keeper, a small Python program in this same process
      * (keeper.ts). Never returns when it succeeds; otherwise resolves to why not, and Node supervises on.
      */
-    async handOver(sup: Supervision, call: Pick<HandOverOptions, 'node' | 'nodeFlags' | 'entry' | 'supervisorLog' | 'keeperFile'>): Promise<string> {
+    async handOver(sup: Supervision, call: Pick<HandOverOptions, 'node' | 'nodeFlags' | 'entry' | 'supervisorLog' | 'keeperDir'>): Promise<string> {
       const { handOver } = await import('./keeper.js');
       const tracking = source.children ? 'proc' : 'ps';
       // One tick for what the Node supervisor did on two timers: the lock refresh and the tracking. On Linux

@@ -10,22 +10,22 @@ import { instanceMark, stopTree } from './stop-tree.js';
 import { settleExit } from './settle-exit.js';
 import type { Supervision, SupervisionEnd } from './supervisor.js';
 
-/** Carries the kept instance to the keeper (keeper.py) and back to Node for the end. */
+/** Carries the kept instance to the keeper (keeper/) and back to Node for the end. */
 export const KEEPER_STATE_ENV = 'BBIA_SAFE_KEEPER_STATE';
-/** The keeper's source file, read by the loader (so that no install path shows in its command line). */
-const KEEPER_FILE_ENV = 'BBIA_SAFE_KEEPER';
+/** The keeper's folder (keeper/*.py), imported by the loader (so that no install path shows in its command line). */
+const KEEPER_DIR_ENV = 'BBIA_SAFE_KEEPER';
 /** `node` keeps the Node supervisor for the whole run (no hand-over). */
 export const SUPERVISOR_ENV = 'BBIA_SAFE_SUPERVISOR';
 
 /**
- * The keeper's whole command line after `python -I -S -c`: it blocks the stop signals until keeper.py
+ * The keeper's whole command line after `python -I -S -c`: it blocks the stop signals until keeper/
  * handles them, then runs the file. It names no install path, so nothing in it matches a BBIA rule
  * wherever bbia-safe lives, and its first line tells scans it is bbia-safe itself (rules.ts).
  */
 const LOADER =
   `${KEEPER_TAG}\n` +
-  'import os,signal as s;s.pthread_sigmask(s.SIG_BLOCK,(s.SIGTERM,s.SIGINT,s.SIGHUP));' +
-  "f=os.environ['BBIA_SAFE_KEEPER'];exec(compile(open(f).read(),f,'exec'))";
+  'import os,sys,signal as s;s.pthread_sigmask(s.SIG_BLOCK,(s.SIGTERM,s.SIGINT,s.SIGHUP));' +
+  "sys.path.insert(0,os.environ['BBIA_SAFE_KEEPER']);import main;os._exit(main.main())";
 
 /** How the kept robot ended, as the keeper saw it. */
 export type KeeperEnd = { reason: 'exit'; exitCode: number | null; signal: string | null } | { reason: 'signal'; signal: string };
@@ -64,8 +64,8 @@ export type HandOverOptions = Omit<KeeperState, 'robot' | 'record' | 'ownText' |
   paths: Paths;
   /** The Python interpreter of the settings. */
   python: string;
-  /** keeper.py. */
-  keeperFile: string;
+  /** The keeper's folder (main/engine/keeper, copied to out/cli/keeper by the build). */
+  keeperDir: string;
 };
 
 /** The absolute path of `python` when it is a Python 3.8 or later, else why not (asynchronous: a stop signal meanwhile is handled). */
@@ -92,7 +92,7 @@ function pythonExecutable(python: string): Promise<{ exe: string } | { why: stri
 export async function handOver(sup: Supervision, options: HandOverOptions): Promise<string> {
   if (typeof process.execve !== 'function') return `Node ${process.version} has no process.execve (22.15 or later)`;
   if (process.env[SUPERVISOR_ENV] === 'node') return `${SUPERVISOR_ENV}=node`;
-  if (!fs.existsSync(options.keeperFile)) return `${options.keeperFile} is missing`;
+  if (!fs.existsSync(path.join(options.keeperDir, 'main.py'))) return `${options.keeperDir}/main.py is missing`;
   const python = await pythonExecutable(options.python);
   if ('why' in python) return python.why;
   // The descendants so far (on macOS a `ps`): those that left the tree before the keeper could adopt them
@@ -101,12 +101,13 @@ export async function handOver(sup: Supervision, options: HandOverOptions): Prom
   // Synchronous from here to execve: neither a signal handler nor Node's reaping of the robot can run in between
   const kept = sup.keepable();
   if (!kept) return 'the robot already ended, or a stop began';
-  const { paths, python: _python, keeperFile, ...rest } = options;
+  const { paths, python: _python, keeperDir, ...rest } = options;
   const robot = { pid: kept.record.pid, startKey: kept.record.startKey };
   const state: KeeperState = { ...rest, ...kept, robot, lockFile: paths.lockFile, pidFile: paths.pidFile, robotLog: paths.robotLog };
   try {
     // Node 24 aborts on a failed execve rather than throwing (nodejs/node#62878): the path was just run by the probe
-    process.execve(python.exe, [python.exe, '-I', '-S', '-c', LOADER], { ...process.env, [KEEPER_FILE_ENV]: keeperFile, [KEEPER_STATE_ENV]: JSON.stringify(state) });
+    // -I: no user site, no PYTHON* variables; -S: no site module; -B: no bytecode written beside the sources
+    process.execve(python.exe, [python.exe, '-I', '-S', '-B', '-c', LOADER], { ...process.env, [KEEPER_DIR_ENV]: keeperDir, [KEEPER_STATE_ENV]: JSON.stringify(state) });
   } catch (error) {
     return `execve ${python.exe} failed: ${(error as Error).message}`;
   }

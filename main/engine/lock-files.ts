@@ -10,7 +10,7 @@ import { moveAside } from './safe-fs.js';
 export const LOCK_UPDATE_MS = Number(process.env.BBIA_SAFE_LOCK_UPDATE_MS) || 5000;
 
 /**
- * How often the keeper wakes on Linux, where as subreaper it walks no tree (keeper.py): it refreshes the
+ * How often the keeper wakes on Linux, where as subreaper it walks no tree (keeper/tree.py): it refreshes the
  * lock (which goes stale after a day), and checks the log, sooner when the log grows towards its cap.
  */
 export const KEEPER_TICK_MS = Number(process.env.BBIA_SAFE_LOCK_UPDATE_MS) || 30_000;

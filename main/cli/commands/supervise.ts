@@ -48,9 +48,9 @@ export async function superviseDetached(ctx: CliContext, raw: string | undefined
       send({ type: 'started', pid, supervisorPid }, () => {
         if (process.connected) process.disconnect();
         // The robot runs: from here the keeper idles in this process's place, at a sixth of Node's memory
-        const keeperFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'keeper.py');
+        const keeperDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'keeper');
         void ctx.engine
-          .handOver(sup, { node: process.execPath, nodeFlags: SUPERVISOR_NODE_FLAGS, entry: process.argv[1]!, supervisorLog: file, keeperFile })
+          .handOver(sup, { node: process.execPath, nodeFlags: SUPERVISOR_NODE_FLAGS, entry: process.argv[1]!, supervisorLog: file, keeperDir })
           .then((why) => write(`supervising in Node: ${why}`));
       });
     });
@@ -62,7 +62,7 @@ export async function superviseDetached(ctx: CliContext, raw: string | undefined
   }
 }
 
-/** The hidden `__keeper-end` entry, run by the keeper (keeper.py) when its robot ends or a stop signal arrives. */
+/** The hidden `__keeper-end` entry, run by the keeper (keeper/ending.py) when its robot ends or a stop signal arrives. */
 export async function keeperEnd(ctx: CliContext): Promise<number> {
   const { write } = supervisorLog(ctx);
   const state = keeperState(process.env[KEEPER_STATE_ENV]);
