@@ -1,5 +1,5 @@
 import { Notification } from 'electron';
-import { formatAge } from './cli/format.js';
+import { formatAge } from './i18n/age.js';
 import type { Runaway } from './engine/runaway.js';
 import type { SupervisionEnd } from './engine/supervisor.js';
 import type { AppTranslate } from './i18n/strings.js';

@@ -1,11 +1,7 @@
-/** A short age: `42s`, `5m 12s`, `2h 03m`, `3d 04h`. */
-export function age(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-  return `${Math.floor(s / 86400)}d ${String(Math.floor((s % 86400) / 3600)).padStart(2, '0')}h`;
-}
+import { formatAge } from '../main/i18n/age.js';
+
+/** A short age with a space between its units: `42s`, `5m 12s`, `2h 03m`, `3d 04h`. */
+export const age = (ms: number): string => formatAge(ms, ' ');
 
 /** Megabytes with one decimal. */
 export function megabytes(bytes: number, unit: string): string {

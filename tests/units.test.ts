@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../main/cli/args.js';
-import { formatAge } from '../main/cli/format.js';
+import { formatAge } from '../main/i18n/age.js';
 import { detectLang, isYes } from '../main/cli/i18n.js';
 import { langOf } from '../main/i18n/fill.js';
 import { parseCpuTime, parsePsLine } from '../main/engine/proc/darwin.js';
@@ -100,6 +100,8 @@ describe('the command line', () => {
   });
   it('formats ages and reads the locale', () => {
     expect([formatAge(5_000), formatAge(312_000), formatAge(7_380_000), formatAge(100_000_000)]).toEqual(['5s', '5m12s', '2h03m', '1d03h']);
+    // The popover's form: the same units, a space between them
+    expect([formatAge(5_000, ' '), formatAge(312_000, ' '), formatAge(100_000_000, ' ')]).toEqual(['5s', '5m 12s', '1d 03h']);
     expect(detectLang({ LANG: 'fr_FR.UTF-8' })).toBe('fr');
     expect(detectLang({ LANG: 'fr_FR.UTF-8', LC_ALL: 'en_US.UTF-8' })).toBe('en');
     expect(detectLang({})).toBe('en');

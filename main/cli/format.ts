@@ -1,16 +1,8 @@
+import { formatAge } from '../i18n/age.js';
 import type { StatusReport } from '../engine/engine.js';
 import type { LastExit } from '../engine/last-exit.js';
 import type { BbiaProcess } from '../engine/scan.js';
 import type { Translate } from './i18n.js';
-
-/** A short age: `42s`, `5m12s`, `2h03m`, `3d04h`. */
-export function formatAge(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
-  return `${Math.floor(s / 86400)}d${String(Math.floor((s % 86400) / 3600)).padStart(2, '0')}h`;
-}
 
 /** Megabytes with one decimal, as the seed's screen shows RAM. */
 export function formatMB(bytes: number): string {

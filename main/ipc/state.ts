@@ -1,4 +1,4 @@
-import { formatAge } from '../cli/format.js';
+import { formatAge } from '../i18n/age.js';
 import type { Engine } from '../engine/engine.js';
 import { isProjectDir } from '../engine/launch.js';
 import { tailLog } from '../engine/log-file.js';

@@ -2,7 +2,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { sparkline } from '../../engine/history.js';
 import { Monitor, type MonitorState } from '../../engine/monitor.js';
 import type { CliContext } from '../context.js';
-import { formatAge, formatLastExit, formatLockLine, formatMB } from '../format.js';
+import { formatAge } from '../../i18n/age.js';
+import { formatLastExit, formatLockLine, formatMB } from '../format.js';
 import { nextStopSignal } from '../signals.js';
 
 const WIDTH = 30;
