@@ -79,8 +79,14 @@ describe('the keeper (the detached supervisor once the robot runs)', () => {
     expect(ppidOf(escapee)).toBe(supervisorOf(home).pid);
     expect(supervisorLog(home)).toContain('subreaper of its tree');
     expect(fs.readFileSync(`/proc/${escapee}/environ`, 'latin1')).not.toContain('BBIA_SAFE_INSTANCE');
+    // Still shown as the instance's, and listed before the stop (the keeper itself never is)
+    const status = JSON.parse((await cli(home, ['status', '--json'])).stdout);
+    expect(status.processes.find((p: { pid: number }) => p.pid === escapee)).toMatchObject({ locked: true });
+    expect(status.processes.map((p: { pid: number }) => p.pid)).not.toContain(supervisorOf(home).pid);
 
-    expect((await cli(home, ['stop', '--force'])).code).toBe(0);
+    const stopped = await cli(home, ['stop', '--force']);
+    expect(stopped.stdout).toContain(`PID ${escapee}:`);
+    expect(stopped.code).toBe(0);
     expect(await allGone([pid, ...tree], 5000)).toBe(true);
     expect(fs.existsSync(lockPaths(home).lock)).toBe(false);
   });

@@ -6,7 +6,8 @@ import { KEEPER_TICK_MS, LOCK_UPDATE_MS, removeDeadLock } from './lock-files.js'
 import { createPaths, type Paths } from './paths.js';
 import { removePidfileIf } from './pidfile.js';
 import { createProcSource } from './proc/source.js';
-import { isAlive, type ProcEntry, type ProcSource } from './proc/types.js';
+import { isAlive, type ProcEntry, type ProcIdentity, type ProcSource } from './proc/types.js';
+import { isKeeper } from './rules.js';
 import { Scanner, type BbiaProcess, type ScanResult } from './scan.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings/schema.js';
 import type { HandOverOptions, KeeperState } from './keeper.js';
@@ -89,13 +90,21 @@ export function createEngine(options: EngineOptions = {}) {
   const trackingMs = () => (source.hasEnv ? 5000 : Math.min(settings.pollInterval, 1000));
   const logMaxBytes = () => settings.logMaxMB * 1024 * 1024;
 
+  /** The instance's keeper where it is the subreaper of the robot's tree (Linux), else undefined. */
+  const adopterOf = (inspection: InstanceInspection): ProcIdentity | undefined => {
+    const supervisor = inspection.live?.supervisor;
+    return source.children && supervisor && isKeeper(supervisor.argv) ? { pid: supervisor.pid, startKey: supervisor.startKey } : undefined;
+  };
+
   const scanNow = (inspection: InstanceInspection): ScanResult =>
     scanner.scan({
       projectRoots: projectRoots(inspection),
       extraRules: settings.extraRules,
       instance: inspection.live?.robot,
+      adopter: adopterOf(inspection),
       exclude: new Set([process.pid]),
     });
+
 
   /** A live supervisor sees its robot exit and removes the lock files itself: give it the time to. */
   const supervisorExit = async (live: LiveInstance): Promise<void> => {
@@ -185,7 +194,9 @@ export function createEngine(options: EngineOptions = {}) {
       let report: StopReport | undefined;
       if (live) {
         writeStopRequest(paths, live.robot, 'bbia-safe stop');
-        report = await stopTree(source, live.robot, { timeoutMs, mark: instanceMark(live.record) });
+        // What was listed goes too: orphans of the tree that its keeper adopted are in the plan, not under the robot
+        const tracked = plan.targets.map((p) => ({ pid: p.pid, startKey: p.startKey }));
+        report = await stopTree(source, live.robot, { timeoutMs, mark: instanceMark(live.record), tracked });
         await supervisorExit(live);
       }
       this.clearStale();

@@ -44,9 +44,14 @@ export interface ClassifyContext {
  */
 export const KEEPER_TAG = '#bbia-safe-keeper';
 
+/** True for the keeper of a detached instance (a Python whose `-c` program starts with the tag). */
+export function isKeeper(argv: readonly string[]): boolean {
+  return argv.some((arg, i) => i > 0 && argv[i - 1] === '-c' && arg.startsWith(KEEPER_TAG));
+}
+
 /** True for a process that is bbia-safe itself (CLI, detached supervisor, its keeper, the app): never a target. */
 export function isBbiaSafe(argv: readonly string[]): boolean {
-  return argv.slice(0, 3).some((arg) => SELF.test(arg)) || argv.some((arg, i) => i > 0 && argv[i - 1] === '-c' && arg.startsWith(KEEPER_TAG));
+  return argv.slice(0, 3).some((arg) => SELF.test(arg)) || isKeeper(argv);
 }
 
 /** True when `child` is `root` or inside it. */

@@ -1,4 +1,4 @@
-import { classify, type Kind, type Rule } from './rules.js';
+import { classify, isBbiaSafe, type Kind, type Rule } from './rules.js';
 import type { ProcEntry, ProcIdentity, ProcSource } from './proc/types.js';
 
 /** One BBIA process as shown by `status` and the popover. */
@@ -33,6 +33,11 @@ export interface ScanContext {
   extraRules?: readonly Rule[];
   /** The locked instance's robot, whose whole tree is shown whatever its commands. */
   instance?: ProcIdentity;
+  /**
+   * The instance's supervisor when it is the subreaper of the robot's tree (the keeper on Linux): its
+   * other children are descendants of the robot that daemonized, and belong to the instance too.
+   */
+  adopter?: ProcIdentity;
   /** PIDs never to list (this process, the supervisor). */
   exclude?: ReadonlySet<number>;
 }
@@ -45,6 +50,15 @@ export interface ScanResult {
   all: ProcEntry[];
   /** The BBIA processes, robot first. */
   bbia: BbiaProcess[];
+}
+
+/** Adds to `tree` every orphan of the robot's tree that its subreaper adopted, with their own trees. */
+function adoptedInto(tree: Set<number>, robot: ProcIdentity, adopter: ProcIdentity, all: readonly ProcEntry[]): void {
+  if (all.find((p) => p.pid === adopter.pid)?.startKey !== adopter.startKey) return;
+  for (const p of all) {
+    if (p.ppid !== adopter.pid || p.pid === robot.pid || tree.has(p.pid) || isBbiaSafe(p.argv)) continue;
+    for (const d of treeOf(p, all)) tree.add(d.pid);
+  }
 }
 
 const KIND_ORDER: Record<Kind, number> = { robot: 0, simulator: 1, viewer: 2, websocket: 3, test: 4, other: 5 };
@@ -126,6 +140,7 @@ export class Scanner {
     const at = this.#now();
     const scan = ++this.#scans;
     const instanceTree = ctx.instance ? new Set(treeOf(ctx.instance, all).map((p) => p.pid)) : undefined;
+    if (instanceTree && ctx.adopter) adoptedInto(instanceTree, ctx.instance!, ctx.adopter, all);
     const classifyCtx = {
       projectRoots: ctx.projectRoots,
       extraRules: ctx.extraRules,
