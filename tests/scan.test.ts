@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcEntry, ProcSource } from '../main/engine/proc/types.js';
 import { Scanner } from '../main/engine/scan.js';
+import { collectTree } from '../main/engine/stop-tree.js';
 
 /** A process table the test edits between scans. */
 function fakeSource() {
@@ -43,5 +44,20 @@ describe('Scanner', () => {
     expect(scanner.scan({ projectRoots: [] }).bbia).toEqual([]);
     f.put(8, 'python3 websocket_integration.py');
     expect(scanner.scan({ projectRoots: [] }).bbia.map((p) => p.kind)).toEqual(['websocket']);
+  });
+});
+
+describe('collectTree', () => {
+  it("never takes the caller's own line through a tracked process (a tmux server the robot started, with the stop typed in one of its panes)", () => {
+    const f = fakeSource();
+    const server = 900_001;
+    const pane = 900_002;
+    f.put(server, 'tmux new -d');
+    f.put(pane, '-bash', { ppid: server, pgid: pane, sid: pane });
+    f.put(process.pid, 'node bbia-safe stop', { ppid: pane, pgid: pane, sid: pane });
+    f.put(900_003, 'sleep 600', { ppid: server });
+    const robot = { pid: 900_010, startKey: '100' };
+    const found = collectTree(f.source, robot, [{ pid: server, startKey: '100' }]).map((p) => p.pid);
+    expect(found).toEqual([900_003]);
   });
 });

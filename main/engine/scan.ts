@@ -56,7 +56,8 @@ export interface ScanResult {
 function adoptedInto(tree: Set<number>, robot: ProcIdentity, adopter: ProcIdentity, all: readonly ProcEntry[]): void {
   if (all.find((p) => p.pid === adopter.pid)?.startKey !== adopter.startKey) return;
   for (const p of all) {
-    if (p.ppid !== adopter.pid || p.pid === robot.pid || tree.has(p.pid) || isBbiaSafe(p.argv)) continue;
+    // Its own Node end (`__keeper-end`) is bbia-safe, wherever the entry sits in its command line
+    if (p.ppid !== adopter.pid || p.pid === robot.pid || tree.has(p.pid) || isBbiaSafe(p.argv) || p.argv.includes('__keeper-end')) continue;
     for (const d of treeOf(p, all)) tree.add(d.pid);
   }
 }

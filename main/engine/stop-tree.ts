@@ -67,22 +67,20 @@ export function signalIdentity(source: ProcSource, p: ProcIdentity, signal: Node
 export function collectTree(source: ProcSource, root: ProcIdentity, tracked: readonly ProcIdentity[], uid?: number, mark?: string): ProcEntry[] {
   const all = source.list(uid);
   const found = new Map(treeOf(root, all).map((p) => [p.pid, p]));
+  const byPid = new Map(all.map((p) => [p.pid, p]));
+  // Never the caller's own line through what was tracked or marked: a `bbia-safe stop` typed in a terminal
+  // the robot opened (a tmux server it started, a shell carrying the mark) would end the stop half-way
+  const callers = new Set<number>([process.pid]);
+  for (let p = byPid.get(process.pid); p && !callers.has(p.ppid); p = byPid.get(p.ppid)) callers.add(p.ppid);
   const addWithTree = (p: ProcEntry) => {
     if (found.has(p.pid)) return;
-    found.set(p.pid, p);
-    for (const d of treeOf(p, all)) if (!found.has(d.pid)) found.set(d.pid, d);
+    for (const d of [p, ...treeOf(p, all)]) if (!found.has(d.pid) && !callers.has(d.pid)) found.set(d.pid, d);
   };
-  const byPid = new Map(all.map((p) => [p.pid, p]));
   for (const t of tracked) {
     const live = byPid.get(t.pid);
     if (live && live.startKey === t.startKey) addWithTree(live);
   }
   if (mark && source.hasEnv) {
-    // Never the caller's own line: a `bbia-safe stop` typed in a terminal the robot opened runs under a
-    // shell carrying the mark, and signalling that shell would end the stop half-way
-    const callers = new Set<number>();
-    for (let p = byPid.get(process.pid); p && !callers.has(p.pid); p = byPid.get(p.ppid)) callers.add(p.pid);
-    callers.add(process.pid);
     for (const p of all) if (!found.has(p.pid) && !callers.has(p.pid) && source.hasEnv(p.pid, mark)) addWithTree(p);
   }
   found.delete(process.pid);
