@@ -6,7 +6,7 @@ import signal
 import time
 
 from common import STATE_ENV, log, read_small, state, tracked, wake
-from tree import adopted, current_key, reap
+from tree import adopted, key_reader, reap
 from upkeep import read_owner
 
 
@@ -57,6 +57,7 @@ def run_node_end(end):
 def signal_tree(sig):
     """Signals the robot's group and every tracked process whose start time still matches."""
     robot = state['robot']
+    current_key = key_reader()
     if current_key(robot['pid']) in (None, robot['startKey']):  # the group ID cannot be someone else's yet
         try:
             os.killpg(robot['pid'], sig)
@@ -76,6 +77,7 @@ def tree_alive():
         os.killpg(state['robot']['pid'], 0)
         return True
     except OSError:
+        current_key = key_reader()
         return any(pid != state['robot']['pid'] and current_key(pid) == key for pid, key in tracked.items())
 
 

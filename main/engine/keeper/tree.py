@@ -86,12 +86,12 @@ def track():
                 queue.append((child, child_key))
 
 
-def current_key(pid):
-    """The start key of `pid` now, as the platform's reader computes it; None when gone."""
+def key_reader():
+    """A function pid -> start key now (None when gone), as the platform's reader computes it: on macOS one `ps` serves every call."""
     if state['tracking'] in ('proc', 'reaper'):
-        return linux_start_key(pid)
-    entry = ps_table().get(pid)
-    return entry[1] if entry else None
+        return linux_start_key
+    table = ps_table()
+    return lambda pid: table[pid][1] if pid in table else None
 
 
 def become_subreaper():

@@ -2,17 +2,13 @@
 import os
 import time
 
-from common import log, state
+from common import log, read_small, state
 
 
 def read_owner():
     """The lock owner token as written in the lock, or None when there is none or it cannot be read."""
     try:
-        fd = os.open(os.path.join(state['lockFile'], 'owner'), os.O_RDONLY | os.O_NOFOLLOW)
-        try:
-            return os.read(fd, 4096).decode('utf-8', 'replace')
-        finally:
-            os.close(fd)
+        return read_small(os.path.join(state['lockFile'], 'owner'), os.O_NOFOLLOW).decode('utf-8', 'replace')
     except OSError:
         return None
 
