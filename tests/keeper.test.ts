@@ -20,6 +20,13 @@ const ppidOf = (pid: number) => Number(fs.readFileSync(`/proc/${pid}/stat`, 'lat
 const supervisorLog = (home: string) => fs.readFileSync(path.join(home, '.bbia-safe', 'logs', 'supervisor.log'), 'utf8');
 const lockMtime = (home: string) => fs.statSync(lockPaths(home).lock).mtimeMs;
 
+/** The instance is over: every PID gone within `timeoutMs`, the lock and the pidfile removed. */
+async function expectOver(home: string, pids: number[], timeoutMs: number): Promise<void> {
+  expect(await allGone(pids, timeoutMs)).toBe(true);
+  expect(fs.existsSync(lockPaths(home).lock)).toBe(false);
+  expect(fs.existsSync(lockPaths(home).pid)).toBe(false);
+}
+
 describe('the keeper (the detached supervisor once the robot runs)', () => {
   it('replaces the Node supervisor in place: same PID and start time (the lock owner), still the robot parent, a Python program', async () => {
     const { home, project, ready } = sandbox();
@@ -42,9 +49,7 @@ describe('the keeper (the detached supervisor once the robot runs)', () => {
 
     // SIGTERM to the keeper: Node stops the tree and releases the lock, the keeper exits after it
     process.kill(sup.pid, 'SIGTERM');
-    expect(await allGone([pid, sup.pid], 10_000)).toBe(true);
-    expect(fs.existsSync(lockPaths(home).lock)).toBe(false);
-    expect(fs.existsSync(lockPaths(home).pid)).toBe(false);
+    await expectOver(home, [pid, sup.pid], 10_000);
     expect(supervisorLog(home)).toContain('stopping on SIGTERM');
   });
 
@@ -182,9 +187,7 @@ describe('the keeper (the detached supervisor once the robot runs)', () => {
     expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
     fs.rmSync(node);
     process.kill(sup.pid, 'SIGTERM');
-    expect(await allGone([pid, ...tree, sup.pid], 15_000)).toBe(true);
-    expect(fs.existsSync(lockPaths(home).lock)).toBe(false);
-    expect(fs.existsSync(lockPaths(home).pid)).toBe(false);
+    await expectOver(home, [pid, ...tree, sup.pid], 15_000);
     expect(supervisorLog(home)).toContain('ending the instance without Node');
   });
 
