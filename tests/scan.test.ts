@@ -9,7 +9,7 @@ function fakeSource() {
   const source: ProcSource = {
     list: () => [...procs.values()].map((p) => ({ ...p })),
     read: (pid) => procs.get(pid),
-    cwd: () => undefined,
+    cwd: () => '/p',
   };
   const put = (pid: number, command: string, over: Partial<ProcEntry> = {}) =>
     procs.set(pid, {
@@ -41,9 +41,57 @@ describe('Scanner', () => {
     const f = fakeSource();
     const scanner = new Scanner(f.source, { uid: 0 });
     f.put(8, 'bash -c sleep');
-    expect(scanner.scan({ projectRoots: [] }).bbia).toEqual([]);
-    f.put(8, 'python3 websocket_integration.py');
-    expect(scanner.scan({ projectRoots: [] }).bbia.map((p) => p.kind)).toEqual(['websocket']);
+    expect(scanner.scan({ projectRoots: ['/p'] }).bbia).toEqual([]);
+    f.put(8, 'python3 examples/subscribe_telemetry.py');
+    expect(scanner.scan({ projectRoots: ['/p'] }).bbia.map((p) => p.kind)).toEqual(['websocket']);
+  });
+});
+
+describe('Scanner: descendants and learned folders', () => {
+  it('lists every descendant of a BBIA process under it, whatever it runs, with the parent as reason', () => {
+    const f = fakeSource();
+    const scanner = new Scanner(f.source, { uid: 0 });
+    f.put(20, 'python3 -m uvicorn src.bbia_sim.daemon.app.main:app --reload', { startedAt: 1 });
+    f.put(21, 'python3 -B -c from multiprocessing.resource_tracker import main;main(4)', { ppid: 20, startedAt: 2 });
+    f.put(22, 'python3 -B -c from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=5, pipe_handle=7) --multiprocessing-fork', { ppid: 20, startedAt: 3 });
+    f.put(23, 'sleep 600', { ppid: 22, startedAt: 4 });
+    f.put(30, 'python3 scripts/launch_complete_robot.py --headless', { startedAt: 5 });
+    f.put(31, 'vim scripts/launch_complete_robot.py', { startedAt: 6 });
+    f.put(32, 'python3 -B -c from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=5, pipe_handle=9) --multiprocessing-fork', { startedAt: 7 });
+    const listed = scanner.scan({ projectRoots: ['/p'] }).bbia.map((p) => [p.pid, p.kind, p.depth, p.reason]);
+    expect(listed).toEqual([
+      [30, 'robot', 0, "the robot's launcher /p/scripts/launch_complete_robot.py"],
+      [20, 'server', 0, "uvicorn serving the project's app src.bbia_sim.daemon.app.main:app"],
+      [21, 'server', 1, 'child of BBIA process 20 (server)'],
+      [22, 'server', 1, 'child of BBIA process 20 (server)'],
+      [23, 'server', 2, 'child of BBIA process 22 (server)'],
+      // its server gone (SIGKILLed), a worker still serving in the project is still listed
+      [32, 'other', 0, 'a multiprocessing worker in the project'],
+    ]);
+  });
+
+  it("learns a project folder from a running launcher, and sees that folder's tests in the same scan", () => {
+    const f = fakeSource();
+    const scanner = new Scanner(f.source, { uid: 0 });
+    f.put(40, 'python3 -m pytest tests/');
+    f.put(41, 'python3 /q/scripts/launch_complete_robot.py');
+    const cwds: Record<number, string> = { 40: '/q/tests', 41: '/' };
+    f.source.cwd = (pid) => cwds[pid];
+    expect(scanner.scan({ projectRoots: [] }).bbia.map((p) => [p.pid, p.kind])).toEqual([[41, 'robot'], [40, 'test']]);
+    expect(scanner.learnedRoots).toEqual(['/q']);
+  });
+
+  it('decides once per identity and command line: the working folder is read once, not every scan', () => {
+    const f = fakeSource();
+    const scanner = new Scanner(f.source, { uid: 0 });
+    let reads = 0;
+    f.source.cwd = () => {
+      reads++;
+      return '/p';
+    };
+    f.put(50, 'python3 scripts/bbia_dashboard_server.py --port 8001');
+    for (let i = 0; i < 5; i++) expect(scanner.scan({ projectRoots: ['/p'] }).bbia.map((p) => p.kind)).toEqual(['server']);
+    expect(reads).toBe(1);
   });
 });
 

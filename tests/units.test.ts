@@ -6,33 +6,13 @@ import { langOf } from '../main/i18n/fill.js';
 import { parseCpuTime, parsePsLine } from '../main/engine/proc/darwin.js';
 import { parseStat } from '../main/engine/proc/linux.js';
 import { parsePidfile } from '../main/engine/pidfile.js';
-import { classify, isBbiaSafe } from '../main/engine/rules.js';
+import { classify } from '../main/engine/classify.js';
+import { isBbiaSafe } from '../main/engine/rules.js';
 import { robotArgs } from '../main/engine/launch.js';
 
-const ctx = (cwd?: string) => ({ projectRoots: ['/home/me/bbia'], cwdOf: () => cwd });
-const kind = (cmd: string, cwd?: string) => classify(1, cmd.split(' '), cmd, ctx(cwd));
+const kind = (cmd: string) => classify(1, cmd.split(' '), cmd, { projectRoots: ['/home/me/bbia'], cwdOf: () => undefined })?.kind;
 
-describe('detection rules (CONTRACT: what counts as a BBIA process)', () => {
-  it('gives each default pattern its kind, case-insensitively', () => {
-    expect(kind('python3 scripts/launch_complete_robot.py --headless')).toBe('robot');
-    expect(kind('mjpython scripts/launch_complete_robot.py')).toBe('robot');
-    expect(kind('python3 -m bbia_sim.server')).toBe('simulator');
-    expect(kind('python3 /opt/MuJoCo/viewer.py')).toBe('viewer');
-    expect(kind('/usr/local/bin/mjpython sim.py')).toBe('viewer');
-    expect(kind('python3 reachy_mini_daemon')).toBe('simulator');
-    expect(kind('python3 tests/WEBSOCKET_INTEGRATION_check.py')).toBe('websocket');
-    expect(kind('python3 -m http.server')).toBeUndefined();
-    expect(kind('cat /home/me/.bbia_sim.pid')).toBeUndefined();
-    expect(kind('python3 /opt/bbia_sim/run.py --lock /home/me/.bbia_sim.lock')).toBe('simulator');
-  });
-  it('counts pytest only in or on the BBIA project folder', () => {
-    expect(kind('python3 -m pytest tests/', '/home/me/bbia')).toBe('test');
-    expect(kind('python3 -m pytest tests/', '/home/me/bbia/sub')).toBe('test');
-    expect(kind('pytest /home/me/bbia/tests/test_x.py', '/tmp')).toBe('test');
-    expect(kind('python3 -m pytest tests/', '/home/me/other')).toBeUndefined();
-    expect(kind('/venv/bin/pytest tests/test_mujoco.py', '/home/me/other')).toBeUndefined();
-    expect(kind('python3 -m pytest tests/', '/home/me/bbia-other')).toBeUndefined();
-  });
+describe('bbia-safe itself (the rest of detection: tests/classify.test.ts)', () => {
   it('never counts bbia-safe itself', () => {
     expect(isBbiaSafe(['node', '/x/node_modules/.bin/bbia-safe', 'kill-all'])).toBe(true);
     expect(isBbiaSafe(['/usr/bin/node', '/src/bin/bbia-safe.js', '__supervise', '{"projectDir":"/home/me/bbia_sim"}'])).toBe(true);
@@ -41,9 +21,6 @@ describe('detection rules (CONTRACT: what counts as a BBIA process)', () => {
     expect(isBbiaSafe('/Library/App Support/python3 -I -S -c #bbia-safe-keeper\nimport os'.split(' '))).toBe(true);
     expect(isBbiaSafe(['/usr/bin/python3', '-c', 'import os', '#bbia-safe-keeper'])).toBe(false);
     expect(kind('node /src/bin/bbia-safe.js start --project /home/me/bbia_sim')).toBeUndefined();
-  });
-  it('adds the settings\' extra rules after the defaults', () => {
-    expect(classify(1, ['my_sim'], 'my_sim --fast', { ...ctx(), extraRules: [{ pattern: 'MY_SIM', kind: 'simulator' }] })).toBe('simulator');
   });
 });
 

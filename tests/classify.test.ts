@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { classify } from '../main/engine/classify.js';
+import { programOf } from '../main/engine/program.js';
+
+// The command lines of the real project (arkalia-luna-system/bbia-sim) as `ps` shows them on Linux and
+// macOS, and their look-alikes. Each row: command, working folder, expected kind (null: not BBIA).
+const P = '/Users/me/dev/bbia-sim';
+const L = '/home/me/bbia-sim';
+const VENV = `${P}/venv/bin/python3`;
+const FW = '/Library/Frameworks/Python.framework/Versions/3.11/Resources/Python.app/Contents/MacOS/Python';
+const ROWS: [string, string, string | null][] = [
+  // the robot, every way it is started
+  ['python3 scripts/launch_complete_robot.py --headless', P, 'robot'],
+  ['python3 scripts/launch_complete_robot.py --model reachy_mini.xml', L, 'robot'],
+  [`${VENV} scripts/launch_complete_robot.py --headless --duration 2`, P, 'robot'],
+  [`${VENV} ${P}/venv/bin/mjpython scripts/launch_complete_robot.py --model reachy_mini.xml`, P, 'robot'],
+  [`${FW} scripts/launch_complete_robot.py --model reachy_mini.xml`, P, 'robot'],
+  ['/opt/homebrew/bin/python3.12 -u scripts/launch_complete_robot.py', P, 'robot'],
+  [`mjpython ${P}/scripts/launch_complete_robot.py`, '/', 'robot'],
+  ['bash /Users/me/.pyenv/shims/python3 scripts/launch_complete_robot.py --headless', P, 'robot'],
+  ['/Users/me/.pyenv/versions/3.11.9/bin/python3.11 scripts/launch_complete_robot.py', P, 'robot'],
+  ['python3 scripts/launch_robot.py headless', P, 'robot'],
+  ['python scripts/launch_complete_robot.py --verbose', `${P}/scripts/..`, 'robot'],
+  // servers: the daemon, dashboards, the public API
+  ['python3 -m uvicorn src.bbia_sim.daemon.app.main:app --reload', P, 'server'],
+  ['python3 -m uvicorn src.bbia_sim.daemon.app.main:app --host 127.0.0.1 --port 8000', L, 'server'],
+  [`${VENV} ${P}/venv/bin/uvicorn bbia_sim.daemon.app.main:app --port 8000`, P, 'server'],
+  ['/usr/local/bin/python3.11 /usr/local/bin/uvicorn src.bbia_sim.daemon.app.main:app', '/tmp', 'server'],
+  ['python3 -m bbia_sim.daemon.app', P, 'server'],
+  ['python3 scripts/bbia_dashboard_server.py --port 8001', P, 'server'],
+  ['python3 scripts/bbia_advanced_dashboard_server.py --backend mujoco', P, 'server'],
+  ['python3 scripts/dashboard_gradio.py', P, 'server'],
+  ['python3 scripts/start_public_api.py --port 8000', L, 'server'],
+  [`${VENV} ${P}/venv/bin/reachy-mini-daemon --sim`, P, 'server'],
+  // websocket clients
+  ['python3 examples/subscribe_telemetry.py --url ws://localhost:8001', P, 'websocket'],
+  ['python3 examples/demo_state_ws.py', P, 'websocket'],
+  ['python3 tests/test_websocket_integration.py', P, 'websocket'],
+  // viewers and simulators
+  ['python3 examples/viewer_robot.py', P, 'viewer'],
+  [`python3 -m mujoco.viewer --mjcf=${P}/src/bbia_sim/sim/models/reachy_mini.xml`, '/tmp', 'viewer'],
+  ['python3 -m bbia_sim --sim --headless', '/tmp', 'simulator'],
+  [`${VENV} ${P}/venv/bin/bbia-sim --awake`, P, 'simulator'],
+  ['python3 examples/hello_sim.py', P, 'simulator'],
+  // tests
+  ['python3 -m pytest tests/ -q', P, 'test'],
+  [`${P}/.venv/bin/python3 ${P}/.venv/bin/pytest tests/test_api.py`, P, 'test'],
+  [`/usr/bin/python3 /usr/bin/pytest ${P}/tests/test_robot.py`, '/tmp', 'test'],
+  ['python3 -m pytest -x', `${P}/tests`, 'test'],
+  // other scripts and modules of the project
+  ['python3 scripts/bbia_doctor.py', P, 'other'],
+  ['python3 -m bbia_sim.tools.check', P, 'other'],
+  // look-alikes: editors, pagers, search, linters, VCS, package managers
+  ['vim src/bbia_sim/robot_api.py', P, null],
+  ['vim -f scripts/launch_complete_robot.py', P, null],
+  ['nvim scripts/launch_complete_robot.py', P, null],
+  ['less scripts/launch_complete_robot.py', P, null],
+  ['grep -rn bbia_sim src', P, null],
+  ['rg launch_complete_robot.py', P, null],
+  ['tail -f log/MUJOCO_LOG.TXT', P, null],
+  ['python -m mypy src/bbia_sim/', P, null],
+  ['python3 -m ruff check src/bbia_sim', P, null],
+  [`${P}/.venv/bin/python3 ${P}/.venv/bin/pip install -e .`, P, null],
+  ['python3 -m pip install mujoco', P, null],
+  ['git log -- scripts/launch_complete_robot.py', P, null],
+  ['/Applications/Visual Studio Code.app/Contents/MacOS/Electron --folder bbia-sim', P, null],
+  ['code scripts/launch_complete_robot.py', P, null],
+  ['python3 -m http.server 8000', P, null],
+  ['python3 -c import bbia_sim', P, null],
+  ['cat /Users/me/.bbia_sim.pid', P, null],
+  // another project's work
+  ['python3 train_mujoco.py --env mujoco', '/Users/me/other', null],
+  ['mjpython /Users/me/other/humanoid.py', '/Users/me/other', null],
+  ['python3 -m pytest tests/test_mujoco.py', '/Users/me/other', null],
+  ['/Users/me/other/.venv/bin/python /Users/me/other/.venv/bin/pytest', '/Users/me/other', null],
+  ['python3 -m uvicorn app.main:app --reload', '/Users/me/other', null],
+  ['python3 scripts/dashboard.py', '/Users/me/other', null],
+  // a multiprocessing child: BBIA when it works in the project (its parent may be gone)
+  ['python3 -B -c from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=5, pipe_handle=7) --multiprocessing-fork', P, 'other'],
+  ['python3 -B -c from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=5, pipe_handle=7) --multiprocessing-fork', '/Users/me/other', null],
+  // bbia-safe itself
+  ['node /x/node_modules/.bin/bbia-safe start -- --model reachy_mini.xml', P, null],
+];
+
+const ctx = (cwd: string) => ({ projectRoots: [P, L], cwdOf: () => cwd });
+
+describe('what a process runs decides (CONTRACT: what counts as a BBIA process)', () => {
+  it(`has at least 40 real command lines`, () => expect(ROWS.length).toBeGreaterThanOrEqual(40));
+  it.each(ROWS)('%s (in %s) -> %s', (command, cwd, expected) => {
+    const verdict = classify(1, command.split(' '), command, ctx(cwd));
+    expect(verdict?.kind ?? null).toBe(expected);
+    if (verdict) expect(verdict.reason.length).toBeGreaterThan(5);
+  });
+
+  it('says why, naming the script, module or app', () => {
+    expect(classify(1, ['python3', 'scripts/bbia_dashboard_server.py'], '', ctx(P))?.reason).toBe('script scripts/bbia_dashboard_server.py in the project');
+    expect(classify(1, 'python3 -m uvicorn src.bbia_sim.daemon.app.main:app'.split(' '), '', ctx(P))?.reason).toContain('src.bbia_sim.daemon.app.main:app');
+    expect(classify(1, ['python3', 'scripts/launch_complete_robot.py'], '', ctx(P))).toMatchObject({ reason: `the robot's launcher ${P}/scripts/launch_complete_robot.py`, projectRoot: P });
+  });
+
+  it('learns nothing from a launcher outside a scripts/ folder, and still calls it the robot', () => {
+    expect(classify(1, ['python3', '/tmp/launch_complete_robot.py'], '', ctx('/'))).toMatchObject({ kind: 'robot', projectRoot: undefined });
+  });
+
+  it('knows no test of the project while no project folder is known', () => {
+    expect(classify(1, 'python3 -m pytest tests/'.split(' '), '', { projectRoots: [], cwdOf: () => P })).toBeUndefined();
+  });
+
+  it("adds the settings' extra rules, but never for an editor or a linter", () => {
+    const rules = { ...ctx(P), extraRules: [{ pattern: 'MY_SIM', kind: 'simulator' as const }] };
+    expect(classify(1, ['my_sim', '--fast'], 'my_sim --fast', rules)?.kind).toBe('simulator');
+    expect(classify(1, ['vim', 'my_sim.py'], 'vim my_sim.py', rules)).toBeUndefined();
+    expect(classify(1, ['python3', '-m', 'mypy', 'my_sim'], 'python3 -m mypy my_sim', rules)).toBeUndefined();
+  });
+
+  it('reads the interpreter options as Python does', () => {
+    expect(programOf(['python3', '-Bu', '-X', 'dev', '-W', 'ignore', '-m', 'bbia_sim'])).toMatchObject({ type: 'module', module: 'bbia_sim' });
+    expect(programOf(['python3', '-Bm', 'pytest', '-x'])).toMatchObject({ type: 'module', module: 'pytest', args: ['-x'] });
+    expect(programOf(['python3', '-c', 'print(1)', 'a'])).toMatchObject({ type: 'code', code: 'print(1)', args: ['a'] });
+    expect(programOf(['python3', '-Wignore', 'x.py'])).toMatchObject({ type: 'script', script: 'x.py' });
+    expect(programOf(['python3'])).toEqual({ type: 'interactive' });
+    expect(programOf(['python3.13t', '--', 'run.py'])).toMatchObject({ type: 'script', script: 'run.py' });
+    expect(programOf(['vim', 'a.py'])).toMatchObject({ type: 'native', name: 'vim' });
+  });
+});
