@@ -74,10 +74,13 @@ function renderLog(state: AppState, tr: Tr): void {
 function processRow(p: ProcessView, tr: Tr, now: number, series: SeriesView | undefined, onStop: (id: string) => void): HTMLTableRowElement {
   const row = el('tr', [p.locked ? 'locked' : 'stray', p.runaway ? 'runaway' : '', p.leftover ? 'leftover' : ''].filter(Boolean).join(' '));
   const tag = p.runaway ? ` · ${tr('runawayTag')}` : p.leftover ? ` · ${tr('leftoverTag')}` : '';
-  row.title = `${p.command}${tag}`;
+  row.title = `${p.command}\n${p.reason}${tag}`;
   row.dataset.id = p.id;
   const kind = el('td');
+  // Under its BBIA parent: indented one step per level
+  if (p.depth > 0) kind.className = `depth-${Math.min(p.depth, 4)}`;
   kind.append(el('span', `kind kind-${p.kind}`, p.kind));
+  if (p.ports.length > 0) kind.append(el('span', 'ports', ` :${p.ports.join(' :')}`));
   const cpu = el('td', 'num cpu spark-cell');
   const ram = el('td', 'num ram spark-cell');
   cpu.append(sparkSvg('cpu'));

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { classify } from '../main/engine/classify.js';
 import { programOf } from '../main/engine/program.js';
+import { reasonText } from '../main/i18n/reasons.js';
+
+const reason = (argv: string[], cwd: string) => {
+  const v = classify(1, argv, argv.join(' '), ctx(cwd));
+  return v && reasonText(v.why);
+};
 
 // The command lines of the real project (arkalia-luna-system/bbia-sim) as `ps` shows them on Linux and
 // macOS, and their look-alikes. Each row: command, working folder, expected kind (null: not BBIA).
@@ -8,6 +14,7 @@ const P = '/Users/me/dev/bbia-sim';
 const L = '/home/me/bbia-sim';
 const VENV = `${P}/venv/bin/python3`;
 const FW = '/Library/Frameworks/Python.framework/Versions/3.11/Resources/Python.app/Contents/MacOS/Python';
+const ctx = (cwd: string) => ({ projectRoots: [P, L], cwdOf: () => cwd });
 const ROWS: [string, string, string | null][] = [
   // the robot, every way it is started
   ['python3 scripts/launch_complete_robot.py --headless', P, 'robot'],
@@ -18,6 +25,8 @@ const ROWS: [string, string, string | null][] = [
   ['/opt/homebrew/bin/python3.12 -u scripts/launch_complete_robot.py', P, 'robot'],
   [`mjpython ${P}/scripts/launch_complete_robot.py`, '/', 'robot'],
   ['bash /Users/me/.pyenv/shims/python3 scripts/launch_complete_robot.py --headless', P, 'robot'],
+  ['bash /Users/me/.pyenv/libexec/pyenv exec python3 scripts/launch_complete_robot.py --headless', P, 'robot'],
+  ['bash /root/.pyenv/libexec/pyenv-exec python3 examples/demo_state_ws.py', P, 'websocket'],
   ['/Users/me/.pyenv/versions/3.11.9/bin/python3.11 scripts/launch_complete_robot.py', P, 'robot'],
   ['python3 scripts/launch_robot.py headless', P, 'robot'],
   ['python scripts/launch_complete_robot.py --verbose', `${P}/scripts/..`, 'robot'],
@@ -82,20 +91,21 @@ const ROWS: [string, string, string | null][] = [
   ['node /x/node_modules/.bin/bbia-safe start -- --model reachy_mini.xml', P, null],
 ];
 
-const ctx = (cwd: string) => ({ projectRoots: [P, L], cwdOf: () => cwd });
 
 describe('what a process runs decides (CONTRACT: what counts as a BBIA process)', () => {
   it(`has at least 40 real command lines`, () => expect(ROWS.length).toBeGreaterThanOrEqual(40));
   it.each(ROWS)('%s (in %s) -> %s', (command, cwd, expected) => {
     const verdict = classify(1, command.split(' '), command, ctx(cwd));
     expect(verdict?.kind ?? null).toBe(expected);
-    if (verdict) expect(verdict.reason.length).toBeGreaterThan(5);
+    if (verdict) expect(reasonText(verdict.why)).not.toMatch(/\{|undefined/);
   });
 
   it('says why, naming the script, module or app', () => {
-    expect(classify(1, ['python3', 'scripts/bbia_dashboard_server.py'], '', ctx(P))?.reason).toBe('script scripts/bbia_dashboard_server.py in the project');
-    expect(classify(1, 'python3 -m uvicorn src.bbia_sim.daemon.app.main:app'.split(' '), '', ctx(P))?.reason).toContain('src.bbia_sim.daemon.app.main:app');
-    expect(classify(1, ['python3', 'scripts/launch_complete_robot.py'], '', ctx(P))).toMatchObject({ reason: `the robot's launcher ${P}/scripts/launch_complete_robot.py`, projectRoot: P });
+    expect(reason(['python3', 'scripts/bbia_dashboard_server.py'], P)).toBe('script scripts/bbia_dashboard_server.py in the project');
+    expect(reason('python3 -m uvicorn src.bbia_sim.daemon.app.main:app'.split(' '), P)).toBe("uvicorn serving the project's app src.bbia_sim.daemon.app.main:app");
+    expect(reason(['python3', 'scripts/launch_complete_robot.py'], P)).toBe(`the robot's launcher ${P}/scripts/launch_complete_robot.py`);
+    expect(classify(1, ['python3', 'scripts/launch_complete_robot.py'], '', ctx(P))?.projectRoot).toBe(P);
+    expect(reasonText({ code: 'script', what: 'scripts/x.py' }, 'fr')).toBe('le script scripts/x.py du projet');
   });
 
   it('learns nothing from a launcher outside a scripts/ folder, and still calls it the robot', () => {

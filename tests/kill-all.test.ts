@@ -1,3 +1,4 @@
+import { PYTHON } from './python.js';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,7 +27,7 @@ describe('kill-all', () => {
     const { pid: robot, tree } = await readyTree(ready);
     const leftovers = [startPytest(project, { BBIA_FAKE_RELEASE: release }), startPytest(project, { BBIA_FAKE_RELEASE: release })];
     const foreignTest = startPytest(other, { BBIA_FAKE_RELEASE: release });
-    const ws = spawn('python3', ['scripts/websocket_integration.py'], { cwd: project, stdio: 'ignore' });
+    const ws = spawn(PYTHON, ['scripts/websocket_integration.py'], { cwd: project, stdio: 'ignore' });
     track(ws.pid!);
     expect(await waitFor(() => [...leftovers, foreignTest].every((p) => cmdline(p).includes('pytest')) && cmdline(ws.pid!).includes('websocket'), 5000)).toBe(true);
 
@@ -55,10 +56,11 @@ describe('kill-all', () => {
 
   it('refuses without a terminal unless --force, and kills nothing', async () => {
     const { home, project } = sandbox();
-    const ws = spawn('python3', ['scripts/websocket_integration.py'], { cwd: project, stdio: 'ignore' });
+    const ws = spawn(PYTHON, ['scripts/websocket_integration.py'], { cwd: project, stdio: 'ignore' });
     track(ws.pid!);
     expect(await waitFor(() => cmdline(ws.pid!).includes('websocket'), 5000)).toBe(true);
-    const refused = await cli(home, ['kill-all']);
+    // Run from the project folder: the helper is a script of a known project folder only then
+    const refused = await cli(home, ['kill-all'], { cwd: project });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--force');
     expect(alive(ws.pid!)).toBe(true);
@@ -66,18 +68,18 @@ describe('kill-all', () => {
 
   it('asks on a terminal and does nothing unless the answer is yes', async () => {
     const { home, project } = sandbox();
-    const ws = spawn('python3', ['scripts/websocket_integration.py'], { cwd: project, stdio: 'ignore' });
+    const ws = spawn(PYTHON, ['scripts/websocket_integration.py'], { cwd: project, stdio: 'ignore' });
     track(ws.pid!);
     expect(await waitFor(() => cmdline(ws.pid!).includes('websocket'), 5000)).toBe(true);
     // script(1) gives the CLI a real pseudo-terminal; the answer is typed into it
     const run = (answer: string) =>
-      execa('script', ['-qec', `exec "${process.execPath}" "${BIN}" kill-all`, '/dev/null'], { env: cliEnv(home), extendEnv: false, input: answer, reject: false });
+      execa('script', ['-qec', `exec "${process.execPath}" "${BIN}" kill-all`, '/dev/null'], { cwd: project, env: cliEnv(home), extendEnv: false, input: answer, reject: false });
     const no = await run('n\n');
     expect(no.exitCode).toBe(2);
     expect(no.stdout).toContain('[y/N]');
     expect(no.stdout).toContain('Cancelled');
     expect(alive(ws.pid!)).toBe(true);
-    await assertEveryBbiaProcessOurs(home, home);
+    await assertEveryBbiaProcessOurs(home, project);
     const yes = await run('y\n');
     expect(yes.exitCode).toBe(0);
     expect(await allGone([ws.pid!], 1000)).toBe(true);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcEntry, ProcSource } from '../main/engine/proc/types.js';
 import { Scanner } from '../main/engine/scan.js';
+import { reasonText } from '../main/i18n/reasons.js';
 import { collectTree } from '../main/engine/stop-tree.js';
 
 /** A process table the test edits between scans. */
@@ -58,7 +59,7 @@ describe('Scanner: descendants and learned folders', () => {
     f.put(30, 'python3 scripts/launch_complete_robot.py --headless', { startedAt: 5 });
     f.put(31, 'vim scripts/launch_complete_robot.py', { startedAt: 6 });
     f.put(32, 'python3 -B -c from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=5, pipe_handle=9) --multiprocessing-fork', { startedAt: 7 });
-    const listed = scanner.scan({ projectRoots: ['/p'] }).bbia.map((p) => [p.pid, p.kind, p.depth, p.reason]);
+    const listed = scanner.scan({ projectRoots: ['/p'] }).bbia.map((p) => [p.pid, p.kind, p.depth, reasonText(p.why)]);
     expect(listed).toEqual([
       [30, 'robot', 0, "the robot's launcher /p/scripts/launch_complete_robot.py"],
       [20, 'server', 0, "uvicorn serving the project's app src.bbia_sim.daemon.app.main:app"],

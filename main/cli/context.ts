@@ -4,8 +4,10 @@ import { BbiaError, ExitCode } from '../engine/errors.js';
 import { createPaths } from '../engine/paths.js';
 import type { BbiaProcess } from '../engine/scan.js';
 import { loadSettings } from '../engine/settings/load.js';
+import { rememberProject } from './remember-project.js';
 import { detectLang, isYes, translator, type MessageKey, type Translate } from './i18n.js';
 import { formatProcess } from './format.js';
+import type { Lang } from '../i18n/fill.js';
 import { processOutput, type Output } from './output.js';
 
 /** Everything a command needs: the engine, output, language and the terminal. */
@@ -16,6 +18,8 @@ export interface CliContext {
   io: Output;
   /** Translator. */
   t: Translate;
+  /** The language of the locale. */
+  lang: Lang;
   /** Asks a yes/no question on the terminal; false when the answer is not yes. */
   ask(question: string): Promise<boolean>;
   /** True when stdin is a terminal that can answer a confirmation. */
@@ -25,15 +29,22 @@ export interface CliContext {
 /** Builds the context from the real process (HOME, locale, terminal). */
 export function createContext(): CliContext {
   const io = processOutput();
-  const t = translator(detectLang());
+  const lang = detectLang();
+  const t = translator(lang);
   const paths = createPaths();
   const loaded = loadSettings(paths);
   if (loaded.problem) io.err(t('warning', { text: loaded.problem }));
-  const engine = createEngine({ paths, settings: loaded.settings });
+  const engine = createEngine({
+    paths,
+    settings: loaded.settings,
+    // Only while the file is usable: an unusable one is reported and never overwritten
+    rememberProject: loaded.problem ? undefined : (dir) => rememberProject(paths, dir, (text) => io.err(t('warning', { text }))),
+  });
   return {
     engine,
     io,
     t,
+    lang,
     interactive: process.stdin.isTTY === true,
     async ask(question) {
       const rl = readline.createInterface({ input: process.stdin, output: process.stderr });

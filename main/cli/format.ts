@@ -1,5 +1,7 @@
 import { formatAge } from '../i18n/age.js';
-import type { StatusReport } from '../engine/engine.js';
+import { robotsOf, type StatusReport } from '../engine/engine.js';
+import type { Lang } from '../i18n/fill.js';
+import { reasonText } from '../i18n/reasons.js';
 import type { LastExit } from '../engine/last-exit.js';
 import type { BbiaProcess } from '../engine/scan.js';
 import type { Translate } from './i18n.js';
@@ -9,17 +11,28 @@ export function formatMB(bytes: number): string {
   return (bytes / (1024 * 1024)).toFixed(1);
 }
 
-/** One process as two lines: the figures, then the command below. */
-export function formatProcess(p: BbiaProcess, t: Translate, now: number): string {
+/** One process as two lines, indented under its BBIA parent: the figures, then the command below; `lang` adds why it is listed. */
+export function formatProcess(p: BbiaProcess, t: Translate, now: number, lang?: Lang): string {
   const line = t('procLine', {
     kind: p.kind.padEnd(9),
     pid: p.pid,
     cpu: p.cpu.toFixed(1),
     mem: formatMB(p.memRss),
     age: formatAge(now - p.startedAt),
+    ports: p.ports.length > 0 ? t('portsTag', { ports: p.ports.join(', ') }) : '',
     locked: p.locked ? t('lockedTag') : '',
   });
-  return `${line}\n      ${p.command}`;
+  const indent = '  '.repeat(Math.min(p.depth, 4));
+  const why = lang ? `\n${indent}${t('whyLine', { why: reasonText(p.why, lang) })}` : '';
+  return `${indent}${line}\n${indent}      ${p.command}${why}`;
+}
+
+/** The loud line when more than one robot runs, naming each; undefined with one robot or none. */
+export function formatRobotsAlarm(report: StatusReport, t: Translate): string | undefined {
+  const robots = robotsOf(report.processes);
+  if (robots.length < 2) return undefined;
+  const list = robots.map((r) => t(r.locked ? 'robotTagInstance' : 'robotTagHand', { pid: r.pid })).join('; ');
+  return t('twoRobots', { n: robots.length, list });
 }
 
 /** The lock line of the status screen. */
@@ -32,14 +45,17 @@ export function formatLockLine(report: StatusReport, t: Translate, now: number, 
   return report.locked ? t('lockStale', { file: lockFile }) : t('lockFree');
 }
 
-/** The whole status screen, as the seed's tool printed it. */
-export function formatStatus(report: StatusReport, t: Translate, now: number, lockFile: string): string {
+/** The whole status screen, as the seed's tool printed it, with why each process is listed. */
+export function formatStatus(report: StatusReport, t: Translate, now: number, lockFile: string, lang: Lang = 'en'): string {
   const lines = [formatLockLine(report, t, now, lockFile)];
+  const alarm = formatRobotsAlarm(report, t);
+  if (alarm) lines.push(alarm);
   if (report.processes.length === 0) lines.push(t('none'));
   else {
     lines.push(t('processes', { n: report.processes.length }));
-    for (const p of report.processes) lines.push(formatProcess(p, t, now));
+    for (const p of report.processes) lines.push(formatProcess(p, t, now, lang));
   }
+  if (report.projectRoots.length === 0) lines.push(t('noProjectKnown'));
   return lines.join('\n');
 }
 
@@ -56,6 +72,8 @@ export function statusJson(report: StatusReport): unknown {
       memRss: p.memRss,
       startedAt: new Date(p.startedAt).toISOString(),
       command: p.command,
+      reason: reasonText(p.why),
+      ports: p.ports,
     })),
   };
 }

@@ -21,6 +21,7 @@ Usage:
   bbia-safe start [MODE] [--project DIR] [--duration S] [--detach]
                                                 MODE: graphical (default), headless, test
   bbia-safe stop [--force] [--timeout S]        stop the instance's whole process tree
+  bbia-safe stop --pid PID [--force]            stop one robot that bbia-safe did not start, with its tree
   bbia-safe kill-all [--force]                  last resort: SIGKILL every BBIA process of this user
   bbia-safe cleanup [--force] [--timeout S]     stop the leftovers: old test, websocket and viewer processes outside the instance
   bbia-safe logs [-f] [-n N]                    the robot's log (follow with -f)
@@ -68,7 +69,7 @@ async function dispatch(ctx: CliContext, { command, options, positional }: Parse
     case 'start':
       return start(ctx, positional, options as { project?: string; duration?: number; detach?: boolean });
     case 'stop':
-      return stop(ctx, options as { force?: boolean; timeout?: number });
+      return stop(ctx, options as { force?: boolean; timeout?: number; pid?: string });
     case 'kill-all':
       return killAll(ctx, options as { force?: boolean });
     case 'cleanup':

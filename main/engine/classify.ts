@@ -3,13 +3,14 @@ import path from 'node:path';
 import { consoleScriptName, isInstalledPath, isInterpreter, programOf, type Program } from './program.js';
 import { APP_SERVERS, CONSOLE_SCRIPTS, moduleKind, NEVER_BBIA, PROJECT_PACKAGES, PYTEST, scriptKind } from './project-table.js';
 import { isBbiaSafe, isInside, type Kind, type Rule } from './rules.js';
+import type { Why } from '../i18n/reasons.js';
 
 /** Why a process is a BBIA process: what made it one, in a few words. */
 export interface Verdict {
   /** What it is. */
   kind: Kind;
-  /** Why it is listed, e.g. `script scripts/bbia_dashboard_server.py in the project`. */
-  reason: string;
+  /** Why it is listed (in words: {@link reasonText}). */
+  why: Why;
   /** The project folder it showed, when it runs the robot's launcher (a folder learned from a running robot). */
   projectRoot?: string;
   /** True when it counts only for lack of a BBIA parent (an orphaned multiprocessing worker): under one, it takes the parent's kind. */
@@ -64,11 +65,11 @@ function pytestVerdict(pid: number, args: readonly string[], ctx: ClassifyContex
   if (ctx.projectRoots.length === 0) return undefined;
   const cwd = ctx.cwdOf(pid);
   const rootOf = (p: string) => ctx.projectRoots.find((root) => isInside(p, root));
-  if (cwd && rootOf(cwd)) return { kind: 'test', reason: `pytest in the project (${rootOf(cwd)})` };
+  if (cwd && rootOf(cwd)) return { kind: 'test', why: { code: 'pytestIn', what: rootOf(cwd) } };
   for (const arg of args) {
     if (arg.startsWith('-')) continue;
     const file = path.isAbsolute(arg) ? arg : cwd !== undefined && arg.includes('/') ? path.resolve(cwd, arg) : undefined;
-    if (file && rootOf(file)) return { kind: 'test', reason: `pytest on ${arg} in the project` };
+    if (file && rootOf(file)) return { kind: 'test', why: { code: 'pytestOn', what: arg } };
   }
   return undefined;
 }
@@ -80,25 +81,25 @@ function viewerVerdict(pid: number, args: readonly string[], ctx: ClassifyContex
     const value = arg.replace(/^--?\w+=/, '');
     const file = path.isAbsolute(value) ? value : cwd !== undefined && value.includes('/') ? path.resolve(cwd, value) : undefined;
     const root = file && ctx.projectRoots.find((r) => isInside(file, r));
-    if (root) return { kind: 'viewer', reason: `MuJoCo's viewer on ${path.relative(root, file!)} of the project` };
+    if (root) return { kind: 'viewer', why: { code: 'viewer', what: path.relative(root, file!) } };
   }
   return undefined;
 }
 
 /** A module run with `-m`, or a console script standing for one. */
-function moduleVerdict(pid: number, module: string, args: readonly string[], ctx: ClassifyContext, via: string): Verdict | undefined {
+function moduleVerdict(pid: number, module: string, args: readonly string[], ctx: ClassifyContext, via: 'module' | 'console'): Verdict | undefined {
   if (PYTEST.has(module)) return pytestVerdict(pid, args, ctx);
   if (APP_SERVERS.has(module)) {
     const spec = args.find((a) => APP_SPEC.test(a));
     const own = spec && projectModule(APP_SPEC.exec(spec)![1]!, ctx);
-    return own ? { kind: 'server', reason: `${module} serving the project's app ${spec}` } : undefined;
+    return own ? { kind: 'server', why: { code: 'app', what: spec, by: module } } : undefined;
   }
   if (module === 'mujoco.viewer') return viewerVerdict(pid, args, ctx);
   const mapped = CONSOLE_SCRIPTS[module] ?? module;
   if (NEVER_BBIA.has(mapped.split('.')[0]!)) return undefined;
   const own = projectModule(mapped, ctx);
   if (!own) return undefined;
-  return { kind: moduleKind(own), reason: `${via} ${module}${mapped !== module ? ` (${mapped})` : ''} of the project` };
+  return { kind: moduleKind(own), why: { code: via, what: mapped !== module ? `${module} (${mapped})` : module } };
 }
 
 /** A script run by an interpreter: the robot's launcher anywhere, a console script, or a file of a known project. */
@@ -111,7 +112,7 @@ function scriptVerdict(pid: number, script: string, args: readonly string[], ctx
   if (path.basename(script) === LAUNCHER) {
     const file = resolve();
     const root = file && path.basename(path.dirname(file)) === 'scripts' ? path.dirname(path.dirname(file)) : undefined;
-    return { kind: 'robot', reason: `the robot's launcher ${file ?? script}`, projectRoot: root };
+    return { kind: 'robot', why: { code: 'launcher', what: file ?? script }, projectRoot: root };
   }
   const file = resolve();
   const root = file && ctx.projectRoots.find((r) => isInside(file, r));
@@ -120,17 +121,17 @@ function scriptVerdict(pid: number, script: string, args: readonly string[], ctx
   if (consoleName && (!root || installed)) {
     // mjpython is a console script that runs its arguments as Python does
     if (isInterpreter(consoleName)) return classify(pid, [consoleName, ...args], [consoleName, ...args].join(' '), ctx);
-    return moduleVerdict(pid, consoleName, args, ctx, 'console script');
+    return moduleVerdict(pid, consoleName, args, ctx, 'console');
   }
   if (!root || !file || installed) return undefined;
-  return { kind: scriptKind(file), reason: `script ${path.relative(root, file)} in the project` };
+  return { kind: scriptKind(file), why: { code: 'script', what: path.relative(root, file) } };
 }
 
 /** Code run with `-c`: only a multiprocessing child working in a project folder (its parent may be gone). */
 function codeVerdict(pid: number, command: string, ctx: ClassifyContext): Verdict | undefined {
   if (!MP_CHILD.test(command) || ctx.projectRoots.length === 0) return undefined;
   const cwd = ctx.cwdOf(pid);
-  return cwd && ctx.projectRoots.some((r) => isInside(cwd, r)) ? { kind: 'other', reason: 'a multiprocessing worker in the project', orphanOnly: true } : undefined;
+  return cwd && ctx.projectRoots.some((r) => isInside(cwd, r)) ? { kind: 'other', why: { code: 'worker' }, orphanOnly: true } : undefined;
 }
 
 /** The settings' extra rules: a case-insensitive substring of the command line, never for a tool in {@link NEVER_BBIA}. */
@@ -139,7 +140,7 @@ function ruleVerdict(program: Program, command: string, rules: readonly Rule[]):
   if (program.type === 'module' && NEVER_BBIA.has(program.module.split('.')[0]!)) return undefined;
   const lower = command.toLowerCase().replace(LOCK_FILE_NAMES, '');
   const rule = rules.find((r) => lower.includes(r.pattern.toLowerCase()));
-  return rule && { kind: rule.kind, reason: `matches the rule "${rule.pattern}" of the settings` };
+  return rule && { kind: rule.kind, why: { code: 'rule', what: rule.pattern } };
 }
 
 /** What a process runs decides whether it is a BBIA process, never what its command line merely mentions. */

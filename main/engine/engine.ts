@@ -13,7 +13,8 @@ import { DEFAULT_SETTINGS, type Settings } from './settings/schema.js';
 import type { HandOverOptions, KeeperState } from './keeper.js';
 import type { SuperviseOptions, Supervision, SupervisionEnd } from './supervisor.js';
 import { writeStopRequest } from './stop-request.js';
-import { instanceMark, signalIdentity, stopTree, type StopReport } from './stop-tree.js';
+import { BbiaError, ExitCode } from './errors.js';
+import { instanceMark, stopTree, type StopReport, type StopTreeOptions } from './stop-tree.js';
 import { waitFor } from './wait.js';
 
 /** The instance as the contract's `status --json` shows it. */
@@ -42,6 +43,43 @@ export interface StatusReport {
   locked: boolean;
   /** Untrusted files, reused PIDs, unusable settings. */
   warnings: string[];
+  /** The project folders known to this scan (saved, the instance's, the current folder, running launchers). */
+  projectRoots: string[];
+}
+
+/** What stopping several trees did, summed over them. */
+export interface TreesReport {
+  /** Every process signalled: the targets and their descendants. */
+  targeted: ProcEntry[];
+  /** Processes that needed SIGKILL (all of them for kill-all). */
+  killed: ProcEntry[];
+  /** Processes still alive at the end (should be empty). */
+  survivors: ProcEntry[];
+}
+
+/** The robots that run on their own, each one a separate simulation (a robot's own children are not counted). */
+export function robotsOf(processes: readonly BbiaProcess[]): BbiaProcess[] {
+  return processes.filter((p) => p.kind === 'robot' && p.depth === 0);
+}
+
+/** The targets that are no descendant of another target: stopping their trees stops the rest. */
+function topsOf(targets: readonly BbiaProcess[]): BbiaProcess[] {
+  const pids = new Set(targets.map((p) => p.pid));
+  const byPid = new Map(targets.map((p) => [p.pid, p]));
+  return targets.filter((p) => {
+    for (let a = byPid.get(p.ppid), n = 0; a && n < targets.length; a = byPid.get(a.ppid), n++) if (pids.has(a.pid)) return false;
+    return true;
+  });
+}
+
+/** Sums the reports of several tree stops, each process once. */
+function sumReports(reports: readonly StopReport[]): TreesReport {
+  const once = (lists: ProcEntry[][]) => [...new Map(lists.flat().map((p) => [p.pid, p])).values()];
+  return {
+    targeted: once(reports.map((r) => r.targeted)),
+    killed: once(reports.map((r) => r.killed)),
+    survivors: once(reports.map((r) => r.survivors)),
+  };
 }
 
 /** What a stop will touch, listed before asking. */
@@ -64,6 +102,8 @@ export interface EngineOptions {
   warnings?: string[];
   /** The current folder, a project root when it holds the robot script. */
   cwd?: string;
+  /** Saves the project folder of a start when none is saved yet (the settings file; the CLI's conf store). */
+  rememberProject?: (dir: string) => void | Promise<void>;
 }
 
 /** The Electron-free core shared by the CLI and the app. */
@@ -82,6 +122,7 @@ export function createEngine(options: EngineOptions = {}) {
     if (settings.projectDir) roots.add(settings.projectDir);
     if (inspection?.live) roots.add(inspection.live.record.cwd);
     if (isProjectDir(cwd)) roots.add(cwd);
+    for (const root of scanner.learnedRoots) roots.add(root);
     return [...roots];
   };
 
@@ -105,6 +146,18 @@ export function createEngine(options: EngineOptions = {}) {
       exclude: new Set([process.pid]),
     });
 
+
+  /**
+   * Stops the trees of the targets that descend from no other target, then of any target still alive
+   * (a worker whose parent died meanwhile is no longer in its tree).
+   */
+  const stopTrees = async (targets: readonly BbiaProcess[], optionsOf: (p: BbiaProcess) => StopTreeOptions): Promise<TreesReport> => {
+    const reports = await Promise.all(topsOf(targets).map((p) => stopTree(source, p, optionsOf(p))));
+    const missed = targets.filter((p) => isAlive(source, p));
+    reports.push(...(await Promise.all(missed.map((p) => stopTree(source, p, optionsOf(p))))));
+    const report = sumReports(reports);
+    return { ...report, survivors: report.survivors.filter((p) => isAlive(source, p)) };
+  };
 
   /** A live supervisor sees its robot exit and removes the lock files itself: give it the time to. */
   const supervisorExit = async (live: LiveInstance): Promise<void> => {
@@ -140,6 +193,7 @@ export function createEngine(options: EngineOptions = {}) {
         processes: scan.bbia,
         locked: inspection.locked,
         warnings: [...(options.warnings ?? []), ...inspection.warnings],
+        projectRoots: projectRoots(inspection),
         scan,
         inspection,
       };
@@ -157,10 +211,17 @@ export function createEngine(options: EngineOptions = {}) {
     async supervise(opts: Omit<SuperviseOptions, 'python' | 'stopTimeoutMs' | 'pollMs'> & Partial<SuperviseOptions>): Promise<Supervision> {
       // Loaded on demand: execa is 100 ms of start-up that status, stop and kill-all never need (bench/status.ts)
       const { startSupervision } = await import('./supervisor.js');
-      return startSupervision(
+      const remember = !settings.projectDir && options.rememberProject;
+      const sup = await startSupervision(
         { paths, source, scanner, projectRoots: [...projectRoots(), opts.projectDir] },
         { python: settings.python, stopTimeoutMs: settings.stopTimeout * 1000, pollMs: trackingMs(), logMaxBytes: logMaxBytes(), ...opts },
       );
+      // Only once the robot runs: a start that failed (a full disk, a bad folder) writes nothing
+      if (remember) {
+        await remember(opts.projectDir);
+        settings.projectDir = opts.projectDir;
+      }
+      return sup;
     },
 
     /**
@@ -227,23 +288,52 @@ export function createEngine(options: EngineOptions = {}) {
       return findLeftovers(this.planKillAll(), now, settings.leftoverMinutes * 60_000);
     },
 
-    /** Stops each leftover's tree (SIGTERM, SIGKILL after the timeout); returns the survivors. */
-    async cleanup(targets: BbiaProcess[], timeoutMs: number): Promise<ProcEntry[]> {
-      const reports = await Promise.all(targets.map((p) => stopTree(source, p, { timeoutMs })));
-      return reports.flatMap((r) => r.survivors);
+    /** Stops each leftover's whole tree (SIGTERM, SIGKILL after the timeout), each identity re-checked first. */
+    async cleanup(targets: BbiaProcess[], timeoutMs: number): Promise<TreesReport> {
+      return stopTrees(targets, () => ({ timeoutMs }));
     },
 
-    /** SIGKILL to each listed process after re-checking its identity; returns the survivors. */
-    async killAll(targets: BbiaProcess[]): Promise<BbiaProcess[]> {
+    /**
+     * SIGKILL to each listed process and its whole tree (a server's workers go with it, never left serving),
+     * each identity re-checked first; never this process or its ancestors.
+     */
+    async killAll(targets: BbiaProcess[]): Promise<TreesReport> {
       const live = inspectInstance(paths, source).live;
-      if (live && targets.some((p) => p.pid === live.robot.pid)) writeStopRequest(paths, live.robot, 'kill-all');
-      for (const p of targets) signalIdentity(source, p, 'SIGKILL');
-      const alive = () => targets.filter((p) => isAlive(source, p));
-      await waitFor(() => alive().length === 0, 3000);
+      const hitsInstance = live !== undefined && targets.some((p) => p.pid === live.robot.pid && p.startKey === live.robot.startKey);
+      if (hitsInstance) writeStopRequest(paths, live!.robot, 'kill-all');
+      const mark = (p: BbiaProcess) => (hitsInstance && p.pid === live!.robot.pid ? instanceMark(live!.record) : undefined);
+      const report = await stopTrees(targets, (p) => ({ timeoutMs: 0, immediate: true, mark: mark(p) }));
       // The instance as it was before the kill: once its robot is dead, only this tells which supervisor to wait for
-      if (live && targets.some((p) => p.pid === live.robot.pid)) await supervisorExit(live);
+      if (hitsInstance) await supervisorExit(live!);
       this.clearStale();
-      return alive();
+      return { ...report, killed: report.targeted };
+    },
+
+    /**
+     * What `stop --pid PID` would stop: one robot that bbia-safe did not start, with its tree, found in a
+     * scan now; a PID that is gone, not a robot, or the instance's own is refused with what to do instead.
+     */
+    planStopPid(pid: number): { target: BbiaProcess; tree: BbiaProcess[] } {
+      const snap = this.snapshot();
+      const found = snap.processes.find((p) => p.pid === pid);
+      const instance = snap.inspection.live?.robot.pid;
+      if (!found) {
+        const hint = robotsOf(snap.processes).map((r) => r.pid).join(', ');
+        throw new BbiaError(`no BBIA process has PID ${pid}`, hint ? `the robots running now: PID ${hint} (bbia-safe status)` : 'no robot runs now: bbia-safe status', ExitCode.usage);
+      }
+      if (pid === instance) throw new BbiaError(`PID ${pid} is the instance's robot`, 'stop it with: bbia-safe stop', ExitCode.usage);
+      if (found.kind !== 'robot' || found.depth !== 0) {
+        throw new BbiaError(`PID ${pid} is not a robot (it is a ${found.kind} process: ${found.command})`, 'stop --pid stops a robot only; for the rest: bbia-safe cleanup, or bbia-safe kill-all', ExitCode.usage);
+      }
+      const at = snap.processes.indexOf(found);
+      const rest = snap.processes.slice(at + 1);
+      const end = rest.findIndex((p) => p.depth === 0);
+      return { target: found, tree: [found, ...(end < 0 ? rest : rest.slice(0, end))] };
+    },
+
+    /** Stops one robot's whole tree (SIGTERM, SIGKILL after the timeout), its identity re-checked before any signal. */
+    async stopOne(target: BbiaProcess, timeoutMs: number): Promise<StopReport> {
+      return stopTree(source, target, { timeoutMs });
     },
   };
 }

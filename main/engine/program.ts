@@ -23,10 +23,18 @@ export function isInterpreter(file: string): boolean {
   return INTERPRETER.test(path.basename(file));
 }
 
-/** The argument vector without a leading shim shell (`bash ~/.pyenv/shims/python3 ...` -> `python3 ...`). */
+/**
+ * The argument vector without a leading shim (`bash ~/.pyenv/shims/python3 x.py` -> `python3 x.py`, then
+ * `bash ~/.pyenv/libexec/pyenv exec python3 x.py` -> `python3 x.py`): the milliseconds before the real
+ * interpreter runs are judged as what they will run.
+ */
 function unshim(argv: readonly string[]): readonly string[] {
-  const first = path.basename(argv[0] ?? '');
-  if (SHELLS.has(first) && argv[1] && /\/(shims|\.asdf\/shims)\//.test(argv[1]) && isInterpreter(argv[1])) return argv.slice(1);
+  if (!SHELLS.has(path.basename(argv[0] ?? '')) || !argv[1]) return argv;
+  if (/\/shims\//.test(argv[1]) && isInterpreter(argv[1])) return argv.slice(1);
+  if (/\/libexec\/pyenv(-exec)?$/.test(argv[1])) {
+    const rest = argv[2] === 'exec' ? argv.slice(3) : argv.slice(2);
+    if (rest[0] && isInterpreter(rest[0])) return rest;
+  }
   return argv;
 }
 

@@ -77,12 +77,21 @@ export const PYTEST: ReadonlySet<string> = new Set(['pytest', 'py.test', 'pytest
  * Programs that read, search, lint, edit, page or manage files, whatever file they name: never a BBIA
  * process on their own (an editor open on the launcher is the user's work).
  */
-export const NEVER_BBIA: ReadonlySet<string> = new Set([
-  ...['vim', 'vi', 'nvim', 'gvim', 'mvim', 'view', 'emacs', 'emacsclient', 'nano', 'pico', 'micro', 'helix', 'hx', 'kak', 'ed', 'code', 'cursor', 'subl', 'zed', 'idea', 'pycharm', 'charm', 'open', 'xdg-open'],
-  ...['less', 'more', 'most', 'cat', 'bat', 'batcat', 'head', 'tail', 'tee', 'wc', 'file', 'stat', 'bbedit', 'watch'],
-  ...['grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'find', 'fd', 'fdfind', 'locate', 'mdfind', 'fzf', 'sed', 'awk', 'diff'],
-  ...['mypy', 'dmypy', 'ruff', 'flake8', 'pylint', 'black', 'isort', 'pyright', 'pyflakes', 'pycodestyle', 'bandit', 'pre-commit', 'pydocstyle', 'coverage'],
-  ...['git', 'hg', 'svn', 'gh', 'tig', 'lazygit'],
-  ...['pip', 'pip3', 'pipx', 'uv', 'uvx', 'poetry', 'pdm', 'hatch', 'conda', 'mamba', 'micromamba', 'brew', 'npm', 'npx', 'pnpm', 'yarn', 'apt', 'apt-get', 'port', 'ensurepip', 'venv', 'virtualenv', 'setuptools', 'build', 'twine'],
-  ...['lsof', 'ps', 'top', 'htop', 'btop', 'kill', 'pkill', 'killall', 'pgrep', 'strace', 'dtruss', 'sudo', 'man', 'tar', 'zip', 'rsync', 'cp', 'mv', 'rm', 'ls', 'du', 'tmux', 'screen'],
-]);
+export const NEVER_BBIA: ReadonlySet<string> = new Set(
+  [
+    // editors and IDEs
+    'vim vi nvim gvim mvim view emacs emacsclient nano pico micro helix hx kak ed code cursor subl zed idea pycharm charm open xdg-open',
+    // pagers and viewers
+    'less more most cat bat batcat head tail tee wc file stat bbedit watch',
+    // search
+    'grep egrep fgrep rg ag ack find fd fdfind locate mdfind fzf sed awk diff',
+    // linters, formatters, coverage
+    'mypy dmypy ruff flake8 pylint black isort pyright pyflakes pycodestyle bandit pre-commit pydocstyle coverage',
+    // version control
+    'git hg svn gh tig lazygit',
+    // package and environment managers
+    'pip pip3 pipx uv uvx poetry pdm hatch conda mamba micromamba brew npm npx pnpm yarn apt apt-get port ensurepip venv virtualenv setuptools build twine',
+    // system tools and terminals
+    'lsof ps top htop btop kill pkill killall pgrep strace dtruss sudo man tar zip rsync cp mv rm ls du tmux screen',
+  ].flatMap((group) => group.split(' ')),
+);

@@ -1,5 +1,6 @@
 import { classify, type Verdict } from './classify.js';
 import { isBbiaSafe, type Kind, type Rule } from './rules.js';
+import type { Why } from '../i18n/reasons.js';
 import type { ProcEntry, ProcIdentity, ProcSource } from './proc/types.js';
 
 /** One BBIA process as shown by `status` and the popover. */
@@ -25,7 +26,7 @@ export interface BbiaProcess {
   /** Command line. */
   command: string;
   /** Why it is listed: the script, module or app it runs, or the BBIA process it descends from. */
-  reason: string;
+  why: Why;
   /** TCP ports it listens on, sorted (filled by the engine where asked; empty otherwise). */
   ports: number[];
   /** 0 for a process listed on its own; n for one listed under a BBIA ancestor n levels up. */
@@ -221,7 +222,7 @@ function order(all: readonly ProcEntry[], items: ReadonlyMap<number, Listed>): B
     else children.set(p.ppid, [p]);
   }
   const isTop = (x: Listed) => (x.verdict !== undefined || x.locked) && !hasBbiaAncestor(x.p, items);
-  const tops = [...items.values()].filter(isTop).map((x) => make(x, x.verdict?.kind ?? 'other', x.verdict?.reason ?? 'part of the instance\'s tree', 0));
+  const tops = [...items.values()].filter(isTop).map((x) => make(x, x.verdict?.kind ?? 'other', x.verdict?.why ?? { code: 'instance' }, 0));
   tops.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.startedAt - b.startedAt || a.pid - b.pid);
   const out: BbiaProcess[] = [];
   const done = new Set<number>();
@@ -235,7 +236,7 @@ function order(all: readonly ProcEntry[], items: ReadonlyMap<number, Listed>): B
       const x = items.get(c.pid)!;
       const inherited: Kind = parent.kind === 'robot' ? 'other' : parent.kind;
       const own = x.verdict?.orphanOnly ? undefined : x.verdict;
-      visit(make(x, own?.kind ?? inherited, own?.reason ?? `child of BBIA process ${parent.pid} (${parent.kind})`, parent.depth + 1));
+      visit(make(x, own?.kind ?? inherited, own?.why ?? { code: 'child', pid: parent.pid, by: parent.kind }, parent.depth + 1));
     }
   };
   for (const top of tops) visit(top);
@@ -252,7 +253,7 @@ function hasBbiaAncestor(p: ProcEntry, items: ReadonlyMap<number, Listed>): bool
   return false;
 }
 
-function make(x: Listed, kind: Kind, reason: string, depth: number): BbiaProcess {
+function make(x: Listed, kind: Kind, why: Why, depth: number): BbiaProcess {
   const p = x.p;
   return {
     pid: p.pid,
@@ -265,7 +266,7 @@ function make(x: Listed, kind: Kind, reason: string, depth: number): BbiaProcess
     memRss: p.rss,
     startedAt: p.startedAt,
     command: p.command,
-    reason,
+    why,
     ports: [],
     depth,
   };

@@ -60,6 +60,14 @@ export function signalIdentity(source: ProcSource, p: ProcIdentity, signal: Node
   }
 }
 
+/** This process and its ancestors: never signalled, whatever tree they sit in. */
+export function callerLine(all: readonly ProcEntry[]): Set<number> {
+  const byPid = new Map(all.map((p) => [p.pid, p]));
+  const callers = new Set<number>([process.pid]);
+  for (let p = byPid.get(process.pid); p && !callers.has(p.ppid); p = byPid.get(p.ppid)) callers.add(p.ppid);
+  return callers;
+}
+
 /**
  * The tree of `root` now, plus tracked identities that are still alive, plus (where the platform reads
  * environments) every process carrying the instance `mark`, with their own trees. Never this process.
@@ -70,8 +78,7 @@ export function collectTree(source: ProcSource, root: ProcIdentity, tracked: rea
   const byPid = new Map(all.map((p) => [p.pid, p]));
   // Never the caller's own line through what was tracked or marked: a `bbia-safe stop` typed in a terminal
   // the robot opened (a tmux server it started, a shell carrying the mark) would end the stop half-way
-  const callers = new Set<number>([process.pid]);
-  for (let p = byPid.get(process.pid); p && !callers.has(p.ppid); p = byPid.get(p.ppid)) callers.add(p.ppid);
+  const callers = callerLine(all);
   const addWithTree = (p: ProcEntry) => {
     if (found.has(p.pid)) return;
     for (const d of [p, ...treeOf(p, all)]) if (!found.has(d.pid) && !callers.has(d.pid)) found.set(d.pid, d);
@@ -102,7 +109,12 @@ export async function stopTree(source: ProcSource, root: ProcIdentity, options: 
   // The root's group, even once the root is gone (its ID cannot be reused while members remain)
   const inGroup = (p: ProcEntry) => p.pgid === root.pid;
   const escaped = [...targets.values()].filter((p) => !inGroup(p));
+  // Never a group the caller is in (a robot started by hand in the shell that now types kill-all)
+  const all = source.list(options.uid);
+  const callers = callerLine(all);
+  const callerInGroup = all.some((p) => callers.has(p.pid) && p.pgid === root.pid);
   const groupIsOurs = () => {
+    if (callerInGroup) return false;
     const atPid = source.read(root.pid);
     return atPid === undefined || atPid.startKey === root.startKey;
   };

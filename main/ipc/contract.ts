@@ -11,9 +11,11 @@ import type { Settings } from '../engine/settings/schema.js';
  * One BBIA process as the popover sees it: the scan's figures (the PID for display only), and an opaque
  * `id` (`pid:startKey`) issued by main from its last scan.
  */
-export interface ProcessView extends Pick<BbiaProcess, 'pid' | 'kind' | 'locked' | 'cpu' | 'memRss' | 'startedAt' | 'command'> {
+export interface ProcessView extends Pick<BbiaProcess, 'pid' | 'kind' | 'locked' | 'cpu' | 'memRss' | 'startedAt' | 'command' | 'ports' | 'depth'> {
   /** Opaque identity from the last scan; the only way the renderer can name a process. */
   id: string;
+  /** Why it is listed, in the app's language. */
+  reason: string;
   /** Over a runaway threshold now: `cpu` (sustained) or `memory`; null otherwise. */
   runaway: 'cpu' | 'memory' | null;
   /** A leftover: a test, websocket or viewer process outside the instance, older than the threshold. */

@@ -140,7 +140,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
         // Kill all is the last resort: it always asks, whatever confirmStop says
         if (!(await ask(confirmRequest('kill-all', targets, t), true))) return cancelled;
         const own = holder.current ? holder.stop('kill-all', true) : undefined;
-        const survivors = await engine.killAll(targets);
+        const { survivors } = await engine.killAll(targets);
         await own;
         engine.clearStale();
         if (survivors.length > 0) return { ok: false, message: t('survivors', { list: survivors.map((p) => p.pid).join(', ') }) };
@@ -156,7 +156,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
         if (!(await ask(request))) return cancelled;
         const started = Date.now();
         // stopTree re-checks each identity (PID and start time) before any signal
-        const survivors = await engine.cleanup(targets, timeout * 1000);
+        const { survivors } = await engine.cleanup(targets, timeout * 1000);
         if (survivors.length > 0) return { ok: false, message: t('survivors', { list: survivors.map((p) => p.pid).join(', ') }) };
         return { ok: true, message: t('cleaned', { n: targets.length, ms: Date.now() - started }) };
       }),

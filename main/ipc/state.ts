@@ -1,5 +1,6 @@
 import { formatAge } from '../i18n/age.js';
-import type { Engine } from '../engine/engine.js';
+import { robotsOf, type Engine } from '../engine/engine.js';
+import { reasonText } from '../i18n/reasons.js';
 import { isProjectDir } from '../engine/launch.js';
 import { tailLog } from '../engine/log-file.js';
 import { Monitor, type MonitorState } from '../engine/monitor.js';
@@ -51,7 +52,9 @@ export function warningReasons(m: MonitorState, settings: Pick<SettingsView, 'ru
       reasons.push(t('reasonRunawayMemory', { pid: p.pid, kind: p.kind, mem: (p.memRss / 1048576).toFixed(0), limit: settings.runaway.memoryMB, for: lasting }));
     }
   }
-  for (const p of m.processes) if (p.kind === 'robot' && !p.locked) reasons.push(t('reasonUnmanaged', { pid: p.pid }));
+  const robots = robotsOf(m.processes);
+  if (robots.length > 1) reasons.push(t('reasonRobots', { n: robots.length, list: robots.map((r) => r.pid).join(', ') }));
+  for (const p of robots) if (!p.locked) reasons.push(t('reasonUnmanaged', { pid: p.pid }));
   const n = m.leftovers.length;
   if (n > 0) reasons.push(settings.leftoverMinutes > 0 ? t('reasonLeftovers', { n, minutes: settings.leftoverMinutes }) : t('reasonLeftoversAny', { n }));
   return reasons;
@@ -110,6 +113,9 @@ export function createStateService(engine: Engine, holder: SupervisionHolder, op
       memRss: p.memRss,
       startedAt: p.startedAt,
       command: p.command,
+      reason: reasonText(p.why, options.lang),
+      ports: p.ports,
+      depth: p.depth,
       runaway: runaway.get(processId(p)) ?? null,
       leftover: leftover.has(processId(p)),
     }));

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { waitFor } from '../../main/engine/wait.js';
 import path from 'node:path';
+import { PYTHON } from '../python.js';
 import { describe, expect, it } from 'vitest';
 import { alive, allGone, assertNoForeignRobot, lockPaths, pidfilePid, sandbox, track } from '../helpers.js';
 import { appRig } from './rig.js';
@@ -39,7 +40,7 @@ describe('the handler table against the real engine', () => {
     const { home, project } = sandbox();
     const rig = appRig(home, project, { settings: { leftoverMinutes: 0 } });
     rig.dialogs.answer = true;
-    const stray = spawn('python3', [path.join(project, 'scripts', 'fake_helper.py'), 'websocket_integration'], { stdio: 'ignore' });
+    const stray = spawn(PYTHON, [path.join(project, 'scripts', 'websocket_integration.py')], { stdio: 'ignore' });
     track(stray.pid!);
     // python3 may be a pyenv shim (a shell that execs the interpreter): scan it once it is the interpreter
     const exe = () => {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { PYTHON } from '../python.js';
 import { describe, expect, it, vi } from 'vitest';
 import { allGone, assertEveryBbiaProcessOurs, sandbox, track } from '../helpers.js';
 import { appRig } from './rig.js';
@@ -32,7 +33,7 @@ describe('the tray follows the engine', () => {
     expect(imageOf(icon)).toBe('trayRunningTemplate.png');
     expect(icon.tooltip).toBe(`bbia-safe: robot running (PID ${sup.record.pid})`);
 
-    const stray = spawn('python3', [path.join(project, 'scripts', 'fake_helper.py'), 'websocket_integration'], { stdio: 'ignore' });
+    const stray = spawn(PYTHON, [path.join(project, 'scripts', 'websocket_integration.py')], { stdio: 'ignore' });
     track(stray.pid!);
     tray.update(await rig.state.refresh());
     expect(imageOf(icon)).toBe('trayWarningTemplate.png');

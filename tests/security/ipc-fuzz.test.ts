@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import { PYTHON } from '../python.js';
 import { describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../../main/engine/engine.js';
 import { createPaths } from '../../main/engine/paths.js';
@@ -177,7 +178,7 @@ describe('IPC fuzzing: every channel, through dispatch, on the real engine', () 
     assertNoForeignRobot();
     const { home, project } = sandbox();
     const rig = fuzzRig(home, project);
-    const helper = path.join(project, 'scripts', 'fake_helper.py');
+    const helper = path.join(project, 'scripts', 'websocket_integration.py');
 
     // Bystanders: never BBIA, their PIDs and exact identities go into the payloads; alive at the end
     const sleeper = spawn('sleep', ['300'], { stdio: 'ignore' });
@@ -192,7 +193,7 @@ describe('IPC fuzzing: every channel, through dispatch, on the real engine', () 
     const keepStrays = async () => {
       for (const s of strays.splice(0)) if (s.pid && alive(s.pid)) strays.push(s);
       while (strays.length < 2) {
-        const s = spawn('python3', [helper, 'websocket_integration'], { stdio: 'ignore' });
+        const s = spawn(PYTHON, [helper], { stdio: 'ignore' });
         track(s.pid!);
         strays.push(s);
       }
@@ -431,12 +432,12 @@ describe('IPC fuzzing: every channel, through dispatch, on the real engine', () 
     const { home, project } = sandbox();
     const rig = fuzzRig(home, project);
     rig.dialogs.answer = true;
-    const helper = path.join(project, 'scripts', 'fake_helper.py');
+    const helper = path.join(project, 'scripts', 'websocket_integration.py');
     const killSpy = vi.spyOn(process, 'kill');
     try {
-      for (const successor of [[ 'python3', helper, 'websocket_integration'], ['sleep', '300']]) {
+      for (const successor of [[PYTHON, helper], ['sleep', '300']]) {
         // Scan a BBIA stray, end it behind the scan's back, and start another process at its PID
-        const first = spawn('python3', [helper, 'websocket_integration'], { stdio: 'ignore' });
+        const first = spawn(PYTHON, [helper], { stdio: 'ignore' });
         track(first.pid!);
         const bornAt = Date.now();
         await waitFor(() => startKey(first.pid!) !== undefined, 5000);

@@ -18,7 +18,8 @@ export async function cleanup(ctx: CliContext, options: { force?: boolean; timeo
   }
   const header = t('willCleanup', { n: targets.length, minutes: engine.settings.leftoverMinutes });
   await listAndConfirm(ctx, header, targets, options.force === true, 'confirm');
-  if (reportSurvivors(ctx, await engine.cleanup(targets, (options.timeout ?? engine.settings.stopTimeout) * 1000))) return 1;
-  io.out(t('cleaned', { n: targets.length }));
+  const report = await engine.cleanup(targets, (options.timeout ?? engine.settings.stopTimeout) * 1000);
+  if (reportSurvivors(ctx, report.survivors)) return 1;
+  io.out(t('cleaned', { n: targets.length, total: report.targeted.length, killed: report.killed.length }));
   return 0;
 }

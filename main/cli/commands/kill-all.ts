@@ -14,7 +14,9 @@ export async function killAll(ctx: CliContext, options: { force?: boolean }): Pr
     return 0;
   }
   await listAndConfirm(ctx, t('willKill'), targets, options.force === true, 'confirmKill');
-  if (reportSurvivors(ctx, await engine.killAll(targets))) return 1;
-  io.out(t('killed', { n: targets.length }));
+  const report = await engine.killAll(targets);
+  if (reportSurvivors(ctx, report.survivors)) return 1;
+  const listed = new Set(targets.map((p) => p.pid));
+  io.out(t('killed', { n: report.targeted.length, extra: report.targeted.filter((p) => !listed.has(p.pid)).length }));
   return 0;
 }

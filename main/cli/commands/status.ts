@@ -2,7 +2,7 @@ import type { CommandSpec } from '../args.js';
 import type { CliContext } from '../context.js';
 import { readLastExit } from '../../engine/last-exit.js';
 import { findLeftovers } from '../../engine/leftovers.js';
-import { formatLastExit, formatStatus, statusJson } from '../format.js';
+import { formatLastExit, formatRobotsAlarm, formatStatus, statusJson } from '../format.js';
 import { watch } from './watch.js';
 
 /** `status [--json]`. */
@@ -17,9 +17,13 @@ export async function status(ctx: CliContext, options: { json?: boolean; watch?:
   if (options.watch) return watch(ctx, Math.max(250, (options.interval ?? 1) * 1000));
   const report = await ctx.engine.status(250);
   for (const w of report.warnings) ctx.io.err(ctx.t('warning', { text: w }));
-  if (options.json) ctx.io.out(JSON.stringify(statusJson(report), null, 2));
+  if (options.json) {
+    const alarm = formatRobotsAlarm(report, ctx.t);
+    if (alarm) ctx.io.err(alarm);
+    ctx.io.out(JSON.stringify(statusJson(report), null, 2));
+  }
   else {
-    ctx.io.out(formatStatus(report, ctx.t, Date.now(), ctx.engine.paths.lockFile));
+    ctx.io.out(formatStatus(report, ctx.t, Date.now(), ctx.engine.paths.lockFile, ctx.lang));
     const leftovers = findLeftovers(report.processes, Date.now(), ctx.engine.settings.leftoverMinutes * 60_000);
     if (leftovers.length > 0) ctx.io.out(ctx.t('leftoversLine', { n: leftovers.length }));
     const last = report.instance ? undefined : readLastExit(ctx.engine.paths);
