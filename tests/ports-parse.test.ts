@@ -97,6 +97,7 @@ describe('addressInUsePort', () => {
   const cases: [string, string[], string[], number | undefined][] = [
     ['uvicorn on Linux (the line beats argv)', ['INFO:     Waiting for application startup.', UVICORN, 'INFO:     Waiting for application shutdown.'], ['--port', '9000'], 8000],
     ['uvicorn on macOS, IPv6', ["ERROR:    [Errno 48] error while attempting to bind on address ('::1', 8001, 0, 0): address already in use"], [], 8001],
+    ['asyncio on Python 3.13', ["OSError: [Errno 98] error while attempting to bind on address ('127.0.0.1', 8000): [errno 98] address already in use"], [], 8000],
     ['uvicorn in colour', [`\u001b[31mERROR\u001b[0m:    ${UVICORN.slice(10)}`], [], 8000],
     ['aiohttp / asyncio', ["OSError: [Errno 98] error while attempting to bind on address ('0.0.0.0', 8001)"], [], 8001],
     ["Python's socket, --port N", ['Traceback (most recent call last):', 'OSError: [Errno 48] Address already in use'], ['scripts/bbia_dashboard_server.py', '--port', '8001'], 8001],

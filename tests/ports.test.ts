@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createPortReader, type PortReader } from '../main/engine/ports/index.js';
+import { execa } from 'execa';
+import { addressInUsePort, createPortReader, type PortReader } from '../main/engine/ports/index.js';
 import { waitFor } from '../main/engine/wait.js';
 import { tempDir, track } from './helpers.js';
 
@@ -70,29 +71,26 @@ async function listener(mode: 'alone' | 'fork'): Promise<Listener> {
 
 async function deadPid(): Promise<number> {
   const sub = spawn('sleep', ['60'], { stdio: 'ignore' });
-  const exited = new Promise((resolve) => sub.once('exit', resolve));
   sub.kill('SIGKILL');
-  await exited; // reaped: the PID is gone
+  await new Promise((resolve) => sub.once('exit', resolve)); // reaped: the PID is gone
   return sub.pid!;
 }
 
 async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
 
+function lsofReader(): PortReader {
+  if (!LSOF) throw new Error('the macOS reader is tested on a real lsof: install it (apt-get install lsof)');
+  return createPortReader('darwin', { lsof: LSOF, ps: PS, cacheMs: 0 });
+}
 const readers: [string, () => PortReader][] = [
   ['the Linux reader (/proc)', () => createPortReader('linux')],
-  [
-    "the macOS reader (lsof -F), on this machine's lsof",
-    () => {
-      if (!LSOF) throw new Error('the macOS reader is tested on a real lsof: install it (apt-get install lsof)');
-      return createPortReader('darwin', { lsof: LSOF, ps: PS, cacheMs: 0 });
-    },
-  ],
+  ["the macOS reader (lsof -F), on this machine's lsof", lsofReader],
 ];
 
 describe.each(readers)('%s against real processes', (_name, make) => {
@@ -132,6 +130,21 @@ describe.each(readers)('%s against real processes', (_name, make) => {
     expect(await reader.holder(l.client)).toBeUndefined();
     expect(await reader.holder(0)).toBeUndefined();
     expect(await reader.holder(70_000)).toBeUndefined();
+  });
+});
+
+describe('a start that fails on a port in use', () => {
+  const ASYNCIO = "import asyncio, sys\nasyncio.run(asyncio.start_server(lambda r, w: None, '127.0.0.1', int(sys.argv[1])))";
+  const SOCKET = "import socket, sys\nsocket.socket().bind(('127.0.0.1', int(sys.argv[2])))";
+  it('tells the port from the real error, and the holder from it', async () => {
+    const l = await listener('alone');
+    const port = l.ports[0]!;
+    for (const argv of [['-c', ASYNCIO, String(port)], ['-c', SOCKET, '--port', String(port)]]) {
+      const failed = await execa('python3', argv, { reject: false, stdin: 'ignore' });
+      expect(failed.exitCode).toBe(1);
+      expect(addressInUsePort(String(failed.stderr).split('\n'), argv.slice(2))).toBe(port);
+    }
+    expect((await createPortReader('linux').holder(port))?.pid).toBe(l.pid);
   });
 });
 

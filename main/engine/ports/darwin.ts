@@ -16,13 +16,16 @@ function run(file: string, args: string[]): Promise<string | undefined> {
   });
 }
 
-/** True while a PID exists (signal 0 sends nothing; EPERM means another user's live process). */
-function exists(pid: number): boolean {
+/**
+ * True while a PID lives and is this user's (signal 0 checks without sending anything). Another user's
+ * process answers EPERM: lsof cannot read its files either, so it gets no entry rather than a false [].
+ */
+function ownAndLive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  } catch {
+    return false;
   }
 }
 
@@ -47,7 +50,7 @@ export function createLsofPortReader(options: PortReaderOptions = {}): PortReade
       out.set(p.pid, sortedPorts(p.names.flatMap((name) => portOfLsofName(name) ?? [])));
     }
     // lsof lists only PIDs with a listening socket: a live one without is [], a gone one has no entry
-    for (const pid of pids) if (!out.has(pid) && exists(pid)) out.set(pid, []);
+    for (const pid of pids) if (!out.has(pid) && ownAndLive(pid)) out.set(pid, []);
     return out;
   }
 
@@ -72,7 +75,7 @@ export function createLsofPortReader(options: PortReaderOptions = {}): PortReade
       const text = await run(lsof, ['-w', '-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-F', 'pcR']);
       const top = topHolder(parseLsofFields(text ?? ''));
       if (!top) return undefined;
-      // lsof's `c` is the kernel's short name (16 characters at most); ps gives the whole command line
+      // lsof's `c` is the short command name, not the command line that ps gives
       const line = (await run(ps, ['-ww', '-o', 'command=', '-p', String(top.pid)]))?.trim();
       return { pid: top.pid, command: line || top.command };
     },
