@@ -120,7 +120,7 @@ describe('runaway defaults that fit the real project', () => {
     const watch = cliSpawn(sb.home, ['status', '--watch', '--interval', '0.5'], { cwd: sb.project });
     let seen = '';
     watch.stdout!.on('data', (d: Buffer) => (seen += d.toString()));
-    const robotLines = () => seen.split('\n').filter((line) => line.includes(`PID ${robot} `));
+    const robotLines = () => seen.split('\n').filter((line) => new RegExp(`^\\s+\\S+\\s+PID ${robot}\\s`).test(line));
     // Ten frames: five seconds of a busy robot, five times the sustain time
     expect(await waitFor(() => robotLines().length >= 10, 30_000, 100)).toBe(true);
     watch.kill('SIGINT');
