@@ -54,8 +54,10 @@ describe('detection of the real project: what a process runs, not what it names'
     expect(listed(api, 'server', /start_public_api\.py/).ports).toContain(pApi);
     const parent = listed(daemon.parent, 'server', /bbia_sim\.daemon\.app\.main|bbia_sim/);
     // The worker and the tracker run nothing of the project: listed because they descend from the server
-    const worker = listed(daemon.worker, undefined, new RegExp(`\\b${daemon.parent}\\b`));
-    listed(daemon.tracker, undefined, new RegExp(`\\b${daemon.parent}\\b`));
+    const byParent = new RegExp(`\\b${daemon.parent}\\b|uvicorn|bbia_sim\\.daemon`);
+    const worker = listed(daemon.worker, undefined, byParent);
+    const tracker = listed(daemon.tracker, undefined, byParent);
+    expect([worker.ppid, tracker.ppid]).toEqual([daemon.parent, daemon.parent]);
     expect([...parent.ports, ...worker.ports]).toContain(pDaemon);
     listed(telemetry, 'websocket', /subscribe_telemetry\.py/);
     listed(stateWs, 'websocket', /demo_state_ws\.py/);
