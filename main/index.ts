@@ -5,18 +5,21 @@
  */
 import path from 'node:path';
 import { app, powerMonitor, session, shell } from 'electron';
+import { installAppMenu } from './app-menu.js';
+import { AwakeSupervisionHolder } from './app-nap.js';
+import { installCliFromApp } from './cli-install-app.js';
 import { applyLoginItem } from './login-item.js';
 import { openAppSettings } from './settings.js';
 import { createEngine } from './engine/engine.js';
 import { createPaths } from './engine/paths.js';
 import { electronDialogs } from './dialogs.js';
+import { menuTranslator } from './i18n/menu-strings.js';
 import { appTranslator, langOf } from './i18n/strings.js';
 import { createHandlers } from './ipc/handlers.js';
-import { SupervisionHolder } from './ipc/holder.js';
 import { registerIpc } from './ipc/register.js';
 import { createStateService, processId } from './ipc/state.js';
-import { claimSingleInstance, installQuitPath } from './lifecycle.js';
-import { notify, Notifier } from './notifications.js';
+import { claimSingleInstance, installQuitPath, type QuitPath } from './lifecycle.js';
+import { Notifier } from './notifications.js';
 import { createPopover, hardenContents, type Popover } from './popover.js';
 import { AppTray } from './tray.js';
 
@@ -25,6 +28,7 @@ const log = (message: string) => console.error(`[bbia-safe] ${message}`);
 
 async function main(): Promise<void> {
   let popover: Popover | undefined;
+  // A second launch, or opening the app again from Finder or Spotlight (activate), shows the popover
   if (!claimSingleInstance(app, () => popover?.show())) return;
   // A menu-bar app stays when its popover closes
   app.on('window-all-closed', () => {});
@@ -47,9 +51,11 @@ async function main(): Promise<void> {
   let table: ReturnType<typeof createHandlers> | undefined;
   const report = (result: Promise<{ ok: boolean; cancelled?: boolean; message: string }>) =>
     void result.then(async (r) => {
-      if (!r.ok && !r.cancelled) notify(true, 'bbia-safe', r.message);
+      // Through the notifier: kept referenced until answered, and only when notifications are on
+      if (!r.ok && !r.cancelled) notifier.message(r.message);
       tray?.update(await state.refresh());
     });
+  let notificationsFailed = false;
   const notifier = new Notifier(() => engine.settings.notifications, t, {
     show: () => popover?.show(),
     // Stop from a notification takes the popover's path: the same confirmation, the same identity checks
@@ -58,16 +64,33 @@ async function main(): Promise<void> {
       popover?.show();
       report(runaway.process.locked ? table['robot:stop']({ force: false }) : table['process:stop']({ id: processId(runaway.process) }));
     },
+    // What a notification said stays on the menu-bar icon (its state and tooltip) and in the popover's banner
+    failed: (error) => {
+      if (!notificationsFailed) log(`macOS did not show a notification (${error}); the menu-bar icon and the popover still show the alert. An unsigned build cannot notify: see the README.`);
+      notificationsFailed = true;
+      void state.refresh().then((s) => tray?.update(s));
+    },
   });
-  const holder = new SupervisionHolder(engine, (end) => notifier.exited(end));
+  // Holds off App Nap while a robot is supervised (main/app-nap.ts)
+  const holder = new AwakeSupervisionHolder(engine, (end) => notifier.exited(end));
   const state = createStateService(engine, holder, { lang, t, onPoll: (m) => notifier.runaways(m.startedRunaways, m.at) });
 
+  let quitPath: QuitPath | undefined;
   popover = createPopover({
     preload: path.join(OUT, 'preload', 'index.cjs'),
     index: path.join(OUT, 'renderer', 'index.html'),
     trayBounds: () => tray?.bounds() ?? { x: 0, y: 0, width: 0, height: 0 },
+    quitting: () => quitPath?.quitting ?? false,
   });
   const dialogs = electronDialogs(popover);
+  const menuT = menuTranslator(lang);
+  const host = popover;
+  installAppMenu({
+    name: app.name,
+    packaged: app.isPackaged,
+    t: menuT,
+    installCli: () => void installCliFromApp(host, menuT).catch((error: Error) => log(`installing the command line failed: ${error.message}`)),
+  });
   let poll: NodeJS.Timeout | undefined;
   // The poll loop: one monitor tick per interval (history, runaways, leftovers), whether the popover is open or not
   const follow = () => {
@@ -93,12 +116,13 @@ async function main(): Promise<void> {
   table = handlers;
   const shown = popover;
   registerIpc(handlers, () => shown.webContents);
-  const quitPath = installQuitPath({ app, holder, dialogs, engine, t, log });
+  quitPath = installQuitPath({ app, holder, dialogs, engine, t, log });
+  const quitting = quitPath;
   // Logout and shutdown take the quit path too: preventDefault delays them until the tree is stopped.
   // The event argument is documented but missing from electron.d.ts's 'shutdown' listener type.
   (powerMonitor as unknown as NodeJS.EventEmitter).on('shutdown', (event?: { preventDefault?(): void }) => {
     event?.preventDefault?.();
-    void quitPath.stopAndQuit('shutdown');
+    void quitting.stopAndQuit('shutdown');
   });
 
   tray = new AppTray(path.join(app.getAppPath(), 'assets'), t, {
