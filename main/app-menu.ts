@@ -1,5 +1,5 @@
 import { Menu, type MenuItemConstructorOptions } from 'electron';
-import type { MenuTranslate } from './i18n/menu-strings.js';
+import type { AppTranslate } from './i18n/strings.js';
 
 /** What the application menu needs. */
 export interface AppMenuOptions {
@@ -8,7 +8,7 @@ export interface AppMenuOptions {
   /** True in the packaged app: no Reload and no Developer Tools there. */
   packaged: boolean;
   /** Translator. */
-  t: MenuTranslate;
+  t: AppTranslate;
   /** "Install Command Line Tool…". */
   installCli: () => void;
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { app } from 'electron';
 import { askOnPopover, type DialogHost } from './dialogs.js';
 import { installCli, type CliInstallOutcome, type CliInstallPorts } from './cli-install.js';
-import type { MenuTranslate } from './i18n/menu-strings.js';
+import type { CliInstallTranslate } from './i18n/cli-install-strings.js';
 
 /**
  * The AppleScript that links as administrator: paths arrive as arguments (`quoted form of`), never spliced
@@ -33,7 +33,7 @@ export function packedLauncher(): string | undefined {
 }
 
 /** "Install Command Line Tool…" on the app's dialogs (sheets of the popover). */
-export function installCliFromApp(host: DialogHost, t: MenuTranslate, ports: Partial<CliInstallPorts> = {}): Promise<CliInstallOutcome> {
+export function installCliFromApp(host: DialogHost, t: CliInstallTranslate, ports: Partial<CliInstallPorts> = {}): Promise<CliInstallOutcome> {
   return installCli(
     { launcher: packedLauncher(), pathDirs: (process.env.PATH ?? '').split(path.delimiter).filter(Boolean), home: os.homedir(), t },
     {

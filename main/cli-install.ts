@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { MenuTranslate } from './i18n/menu-strings.js';
+import type { CliInstallTranslate } from './i18n/cli-install-strings.js';
 
 /** The app's side of the installer. */
 export interface CliInstallPorts {
@@ -27,7 +27,7 @@ export interface CliInstallOptions {
   /** The user's home folder. */
   home: string;
   /** Translator. */
-  t: MenuTranslate;
+  t: CliInstallTranslate;
 }
 
 /** How an install ended. */

@@ -11,9 +11,10 @@ import { installCliFromApp } from './cli-install-app.js';
 import { applyLoginItem } from './login-item.js';
 import { openAppSettings } from './settings.js';
 import { createEngine } from './engine/engine.js';
+import type { Mode } from './engine/launch.js';
 import { createPaths } from './engine/paths.js';
 import { electronDialogs } from './dialogs.js';
-import { menuTranslator } from './i18n/menu-strings.js';
+import { cliInstallTranslator } from './i18n/cli-install-strings.js';
 import { appTranslator, langOf } from './i18n/strings.js';
 import { createHandlers } from './ipc/handlers.js';
 import { registerIpc } from './ipc/register.js';
@@ -83,14 +84,11 @@ async function main(): Promise<void> {
     quitting: () => quitPath?.quitting ?? false,
   });
   const dialogs = electronDialogs(popover);
-  const menuT = menuTranslator(lang);
   const host = popover;
-  installAppMenu({
-    name: app.name,
-    packaged: app.isPackaged,
-    t: menuT,
-    installCli: () => void installCliFromApp(host, menuT).catch((error: Error) => log(`installing the command line failed: ${error.message}`)),
-  });
+  const cliT = cliInstallTranslator(lang);
+  const installCli = () => void installCliFromApp(host, cliT).catch((error: Error) => log(`installing the command line failed: ${error.message}`));
+  // The app menu is never shown (LSUIElement: no menu bar) but it holds the key equivalents (⌘C, ⌘V, ⌘Q)
+  installAppMenu({ name: app.name, packaged: app.isPackaged, t, installCli });
   let poll: NodeJS.Timeout | undefined;
   // The poll loop: one monitor tick per interval (history, runaways, leftovers), whether the popover is open or not
   const follow = () => {
@@ -125,14 +123,17 @@ async function main(): Promise<void> {
     void quitting.stopAndQuit('shutdown');
   });
 
-  tray = new AppTray(path.join(app.getAppPath(), 'assets'), t, {
-    toggle: (bounds) => shown.toggle(bounds),
-    start: (mode) => report(handlers['robot:start']({ mode })),
-    stop: (force) => report(handlers['robot:stop']({ force })),
+  const trayActions = {
+    toggle: (bounds: Electron.Rectangle) => shown.toggle(bounds),
+    start: (mode: Mode) => report(handlers['robot:start']({ mode })),
+    stop: (force: boolean) => report(handlers['robot:stop']({ force })),
     killAll: () => report(handlers['processes:kill-all'](null)),
     cleanup: () => report(handlers['leftovers:cleanup'](null)),
+    // The tray menu is where a menu-bar app's users can reach it (tray.ts: TrayActions.installCli)
+    installCli,
     quit: () => app.quit(),
-  });
+  };
+  tray = new AppTray(path.join(app.getAppPath(), 'assets'), t, trayActions);
   tray.update(await state.poll());
   follow();
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
-import { menuTranslator } from '../../main/i18n/menu-strings.js';
+import { appTranslator } from '../../main/i18n/strings.js';
 
 vi.mock('electron', () => import('./electron-mock.js'));
 const { BrowserWindow, Menu } = await import('./electron-mock.js');
@@ -40,18 +40,18 @@ describe('⌘W and the application menu', () => {
 
   it('the packaged menu has the app and Edit menus, no Close, Reload or Developer Tools', () => {
     const installCli = vi.fn();
-    installAppMenu({ name: 'bbia-safe', packaged: true, t: menuTranslator('en'), installCli });
+    installAppMenu({ name: 'bbia-safe', packaged: true, t: appTranslator('en'), installCli });
     const all = items(Menu.applicationMenu!.template as MenuItemConstructorOptions[]);
     const roles = all.map((i) => i.role).filter(Boolean);
     expect(roles).toEqual(expect.arrayContaining(['about', 'editMenu', 'hide', 'quit']));
     for (const banned of ['close', 'fileMenu', 'windowMenu', 'viewMenu', 'reload', 'forceReload', 'toggleDevTools']) expect(roles).not.toContain(banned);
-    expect(all.some((i) => /W$/.test(String(i.accelerator ?? '')))).toBe(false);
+    expect(all.some((i) => String(i.accelerator ?? '').endsWith('W'))).toBe(false);
     all.find((i) => i.label === 'Install Command Line Tool…')!.click!({} as never, undefined, {} as never);
     expect(installCli).toHaveBeenCalledOnce();
   });
 
   it('in development the menu adds Reload and Developer Tools', () => {
-    installAppMenu({ name: 'bbia-safe', packaged: false, t: menuTranslator('fr'), installCli: () => {} });
+    installAppMenu({ name: 'bbia-safe', packaged: false, t: appTranslator('fr'), installCli: () => {} });
     const all = items(Menu.applicationMenu!.template as MenuItemConstructorOptions[]);
     expect(all.map((i) => i.role)).toEqual(expect.arrayContaining(['reload', 'toggleDevTools']));
     expect(all.map((i) => i.label)).toContain('Installer l’outil en ligne de commande…');

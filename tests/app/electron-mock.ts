@@ -4,6 +4,9 @@
  * `vi.mock('electron', () => import('./electron-mock.js'))`.
  */
 import { EventEmitter } from 'node:events';
+import { BrowserWindow } from './electron-mock-window.js';
+
+export { BrowserWindow };
 
 type Handler = (event: unknown, payload: unknown) => unknown;
 
@@ -137,66 +140,6 @@ export const shell = {
 export const screen = {
   getDisplayMatching: () => ({ workArea: { x: 0, y: 25, width: 1440, height: 875 } }),
 };
-
-/** A web contents: records its listeners; denies nothing by itself. */
-class WebContents extends EventEmitter {
-  setWindowOpenHandler() {}
-}
-
-/** BrowserWindow: visibility, position and destruction as Electron keeps them; records every call. */
-export class BrowserWindow extends EventEmitter {
-  static all: BrowserWindow[] = [];
-  static getAllWindows = () => BrowserWindow.all.filter((w) => !w.destroyed);
-  readonly webContents = new WebContents();
-  visible = false;
-  destroyed = false;
-  calls: string[] = [];
-  constructor(readonly options: unknown) {
-    super();
-    BrowserWindow.all.push(this);
-  }
-  #check(call: string) {
-    // Electron throws "Object has been destroyed" on any call to a destroyed window
-    if (this.destroyed) throw new TypeError(`Object has been destroyed (${call})`);
-    this.calls.push(call);
-  }
-  setVisibleOnAllWorkspaces() {
-    this.#check('setVisibleOnAllWorkspaces');
-  }
-  async loadFile() {
-    this.#check('loadFile');
-  }
-  setPosition(x: number, y: number) {
-    this.#check(`setPosition ${x},${y}`);
-  }
-  isVisible() {
-    this.#check('isVisible');
-    return this.visible;
-  }
-  isDestroyed() {
-    return this.destroyed;
-  }
-  show() {
-    this.#check('show');
-    this.visible = true;
-  }
-  focus() {
-    this.#check('focus');
-  }
-  hide() {
-    this.#check('hide');
-    this.visible = false;
-  }
-  /** What Electron does on ⌘W (File ▸ Close): `close`, then destroyed unless a listener prevented it. */
-  close() {
-    let prevented = false;
-    this.emit('close', { preventDefault: () => (prevented = true) });
-    if (!prevented) {
-      this.visible = false;
-      this.destroyed = true;
-    }
-  }
-}
 
 /** contextBridge: what the preload exposes, by name. */
 export const contextBridge = {

@@ -9,7 +9,7 @@ describe('the preload api', () => {
   it('exposes exactly the methods the packaged-app test expects, each invoking its channel', async () => {
     const api = contextBridge.exposed.get('bbia') as Record<string, (request?: unknown) => Promise<unknown>>;
     // The packaged-app test (e2e-electron/app.spec.ts, macOS job) compares window.bbia with this same list
-    expect(Object.keys(api).sort()).toEqual(expectedApi());
+    expect(Object.keys(api).toSorted()).toEqual(expectedApi());
     await api.getHistory!({ samples: 5 });
     await api.openLog!();
     expect(ipcRenderer.invoked).toEqual([

@@ -1,9 +1,7 @@
 import { translatorOf, type Lang, type Translator } from './fill.js';
 
-// The app menu's and the command-line installer's messages (kept apart from strings.ts, the popover's and tray's)
+// The command-line installer's messages (its dialogs; the menu item's label is in strings.ts)
 const en = {
-  menuInstallCli: 'Install Command Line Tool…',
-  menuDevelop: 'Develop',
   ok: 'OK',
   cancel: 'Cancel',
   cliTitle: 'Install the bbia-safe command',
@@ -25,8 +23,6 @@ const en = {
 };
 
 const fr: typeof en = {
-  menuInstallCli: 'Installer l’outil en ligne de commande…',
-  menuDevelop: 'Développement',
   ok: 'OK',
   cancel: 'Annuler',
   cliTitle: 'Installer la commande bbia-safe',
@@ -47,13 +43,13 @@ const fr: typeof en = {
   cliDevOnlyDetail: 'Dans une copie du dépôt, lancez `npx bbia-safe` (ou `npm link` une fois).',
 };
 
-/** A message key of the menu and the installer. */
-export type MenuMessage = keyof typeof en;
+/** A message key of the installer. */
+export type CliInstallMessage = keyof typeof en;
 
-/** A translator of the menu's and the installer's messages. */
-export type MenuTranslate = Translator<MenuMessage>;
+/** A translator of the installer's messages. */
+export type CliInstallTranslate = Translator<CliInstallMessage>;
 
 /** The translator of a language; `{name}` placeholders are filled from `vars`. */
-export function menuTranslator(lang: Lang): MenuTranslate {
+export function cliInstallTranslator(lang: Lang): CliInstallTranslate {
   return translatorOf({ en, fr }, lang);
 }
