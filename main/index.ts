@@ -83,10 +83,10 @@ async function main(): Promise<void> {
     trayBounds: () => tray?.bounds() ?? { x: 0, y: 0, width: 0, height: 0 },
     quitting: () => quitPath?.quitting ?? false,
   });
-  const dialogs = electronDialogs(popover);
-  const host = popover;
+  const shown = popover;
+  const dialogs = electronDialogs(shown);
   const cliT = cliInstallTranslator(lang);
-  const installCli = () => void installCliFromApp(host, cliT).catch((error: Error) => log(`installing the command line failed: ${error.message}`));
+  const installCli = () => void installCliFromApp(shown, cliT).catch((error: Error) => log(`installing the command line failed: ${error.message}`));
   // The app menu is never shown (LSUIElement: no menu bar) but it holds the key equivalents (⌘C, ⌘V, ⌘Q)
   installAppMenu({ name: app.name, packaged: app.isPackaged, t, installCli });
   let poll: NodeJS.Timeout | undefined;
@@ -112,7 +112,6 @@ async function main(): Promise<void> {
     },
   });
   table = handlers;
-  const shown = popover;
   registerIpc(handlers, () => shown.webContents);
   quitPath = installQuitPath({ app, holder, dialogs, engine, t, log });
   const quitting = quitPath;

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import { appTranslator } from '../../main/i18n/strings.js';
@@ -5,6 +6,7 @@ import { appTranslator } from '../../main/i18n/strings.js';
 vi.mock('electron', () => import('./electron-mock.js'));
 const { BrowserWindow, Menu } = await import('./electron-mock.js');
 const { installAppMenu } = await import('../../main/app-menu.js');
+const { installQuitPath } = await import('../../main/lifecycle.js');
 const { createPopover } = await import('../../main/popover.js');
 
 const tray = { x: 1000, y: 0, width: 22, height: 24 };
@@ -36,6 +38,16 @@ describe('⌘W and the application menu', () => {
     const { win } = popover(true);
     win.close();
     expect(win.destroyed).toBe(true);
+  });
+
+  it('the quit path says when the quit is for real: only then may the popover close', async () => {
+    const fake = Object.assign(new EventEmitter(), { quit: vi.fn(), exit: vi.fn() });
+    const holder = { current: undefined, stop: vi.fn() };
+    const quit = installQuitPath({ app: fake as never, holder, dialogs: {} as never, engine: { settings: { stopTimeout: 1 } } as never, t: appTranslator('en'), log: () => {}, signals: new EventEmitter() as never });
+    expect(quit.quitting).toBe(false);
+    fake.emit('before-quit', { preventDefault: () => {} });
+    await vi.waitFor(() => expect(fake.quit).toHaveBeenCalled());
+    expect(quit.quitting).toBe(true);
   });
 
   it('the packaged menu has the app and Edit menus, no Close, Reload or Developer Tools', () => {
