@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
@@ -7,6 +8,12 @@ import { afterPack, PACKED_CLI } from '../../scripts/after-pack.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CONFIG = fs.readFileSync(path.join(ROOT, 'electron-builder.yml'), 'utf8');
+// electron-builder's own schema check and hook loader, as `electron-builder --mac` runs them (internal modules of app-builder-lib)
+const require = createRequire(import.meta.url);
+const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as { validateConfiguration(c: unknown, log: unknown): Promise<void> };
+const { resolveFunction } = require('app-builder-lib/out/util/resolve') as { resolveFunction(t: string, e: string, name: string, root: string): Promise<unknown> };
+const { DebugLogger } = require('builder-util') as { DebugLogger: new (on: boolean) => unknown };
+const yaml = require('js-yaml') as { load(text: string): unknown };
 
 /** codesign's reports, in the format of macOS's codesign (modelled on outputs quoted in public issue threads, not recorded from this app). */
 const LINKER_SIGNED = `Executable=/dist/mac-arm64/bbia-safe.app/Contents/MacOS/bbia-safe
@@ -45,6 +52,12 @@ function checkSignature(display: string, verifyStatus: number) {
 describe('packaging the command line (issue 11, point 5)', () => {
   it('electron-builder.yml packs it into Contents/Resources/cli and runs the afterPack check', () => {
     for (const line of ['to: cli/package.json', 'to: cli/bin/bbia-safe.js', 'from: scripts/bbia-safe-launcher.sh', 'to: cli/out/cli', 'afterPack: ./scripts/after-pack.mjs']) expect(CONFIG).toContain(line);
+  });
+
+  it('electron-builder accepts the configuration and loads scripts/after-pack.mjs as its afterPack hook', async () => {
+    await expect(validateConfiguration(yaml.load(CONFIG), new DebugLogger(false))).resolves.toBeUndefined();
+    // Loaded natively (not through Vitest): the same function, another module instance
+    expect(String(await resolveFunction('module', './scripts/after-pack.mjs', 'afterPack', ROOT))).toBe(String(afterPack));
   });
 
   it('afterPack fails the build when the packed command line is incomplete, and passes a complete one', async () => {
