@@ -56,8 +56,10 @@ describe('packaging the command line (issue 11, point 5)', () => {
 
   it('electron-builder accepts the configuration and loads scripts/after-pack.mjs as its afterPack hook', async () => {
     await expect(validateConfiguration(yaml.load(CONFIG), new DebugLogger(false))).resolves.toBeUndefined();
-    // Loaded natively (not through Vitest): the same function, another module instance
-    expect(String(await resolveFunction('module', './scripts/after-pack.mjs', 'afterPack', ROOT))).toBe(String(afterPack));
+    // Loaded natively (not through Vitest), it is the hook that checks the packed command line
+    const loaded = (await resolveFunction('module', './scripts/after-pack.mjs', 'afterPack', ROOT)) as typeof afterPack;
+    const context = { electronPlatformName: 'darwin', appOutDir: tempDir('bbia-afterpack-'), packager: { appInfo: { productFilename: 'bbia-safe' } } };
+    await expect(loaded(context)).rejects.toThrow(/the command line is not packed into/);
   });
 
   it('afterPack fails the build when the packed command line is incomplete, and passes a complete one', async () => {
