@@ -69,6 +69,12 @@ function linkAtomically(target: string, link: string): void {
 /** Runs the installer: decides where, asks, links, says what happened. */
 export async function installCli(options: CliInstallOptions, ports: CliInstallPorts): Promise<CliInstallOutcome> {
   const { t, launcher } = options;
+  // Run from the dmg, or from Downloads still quarantined (macOS then runs a randomized read-only copy,
+  // App Translocation), the app's path is not where it will stay: a link there would soon point nowhere
+  if (launcher?.startsWith('/Volumes/') || launcher?.includes('/AppTranslocation/')) {
+    await ports.tell({ message: t('cliNotInstalled'), detail: t('cliNotInstalledDetail') });
+    return 'unavailable';
+  }
   if (!launcher || !fs.existsSync(launcher)) {
     await ports.tell({ message: t('cliDevOnly'), detail: t('cliDevOnlyDetail') });
     return 'unavailable';

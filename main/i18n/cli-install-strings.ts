@@ -18,6 +18,8 @@ const en = {
   cliAlready: 'The bbia-safe command is already installed: {link}.',
   cliFailed: 'Could not install the bbia-safe command: {why}',
   cliFailedDetail: 'Link it by hand in Terminal:\nln -sf "{launcher}" {link}',
+  cliNotInstalled: 'Move bbia-safe to the Applications folder first.',
+  cliNotInstalledDetail: 'It runs from the disk image or a temporary copy, and the command would point there. Drag bbia-safe to Applications, open it from there, then choose Install Command Line Tool… again.',
   cliDevOnly: 'Only the packaged app installs the bbia-safe command.',
   cliDevOnlyDetail: 'In a checkout, run `npx bbia-safe` (or `npm link` once).',
 };
@@ -39,6 +41,8 @@ const fr: typeof en = {
   cliAlready: 'La commande bbia-safe est déjà installée : {link}.',
   cliFailed: 'Impossible d’installer la commande bbia-safe : {why}',
   cliFailedDetail: 'Liez-la à la main dans le Terminal :\nln -sf "{launcher}" {link}',
+  cliNotInstalled: 'Déplacez d’abord bbia-safe dans le dossier Applications.',
+  cliNotInstalledDetail: 'Elle tourne depuis l’image disque ou une copie temporaire, et la commande pointerait là. Glissez bbia-safe dans Applications, ouvrez-la depuis là, puis choisissez à nouveau Installer l’outil en ligne de commande…',
   cliDevOnly: 'Seule l’app empaquetée installe la commande bbia-safe.',
   cliDevOnlyDetail: 'Dans une copie du dépôt, lancez `npx bbia-safe` (ou `npm link` une fois).',
 };

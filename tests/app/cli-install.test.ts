@@ -78,6 +78,17 @@ describe('Install Command Line Tool… (issue 11, point 5)', () => {
     expect(refused.told).toEqual([]);
   });
 
+  it('an app still on its disk image or translocated is not linked: it asks to move it to Applications first', async () => {
+    const m = machine();
+    for (const launcher of ['/Volumes/bbia-safe 0.1.0/bbia-safe.app/Contents/Resources/cli/bin/bbia-safe', m.launcher.replace('/bbia-safe.app/', '/AppTranslocation/X/d/bbia-safe.app/')]) {
+      const r = ports(1);
+      expect(await installCli({ ...m, launcher, t }, r.p)).toBe('unavailable');
+      expect(r.told).toEqual(['Move bbia-safe to the Applications folder first.']);
+      expect(r.asked).toEqual([]);
+    }
+    expect(fs.readdirSync(m.localBin)).toEqual([]);
+  });
+
   it('outside the packaged app there is nothing to link: it says so and writes nothing', async () => {
     const m = machine();
     const dev = ports(1);
