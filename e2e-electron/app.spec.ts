@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect, test } from 'playwright/test';
 import { findElectron } from './electron-binary.js';
+import { expectedApi } from './expected-api.js';
 
 const found = findElectron();
 // The macOS job sets BBIA_REQUIRE_ELECTRON: there, no Electron is a failure, never a skip
@@ -30,7 +31,7 @@ test.describe('the Electron app', () => {
       await expect(page.locator('#health')).toHaveText('Idle');
       // No Node in the renderer: only the preload's small api
       const surface = await page.evaluate(() => ({ require: typeof (globalThis as { require?: unknown }).require, process: typeof (globalThis as { process?: unknown }).process, api: Object.keys(window.bbia).sort() }));
-      expect(surface).toEqual({ require: 'undefined', process: 'undefined', api: ['getSettings', 'getState', 'killAll', 'pickProject', 'setSettings', 'start', 'stop', 'stopProcess'] });
+      expect(surface).toEqual({ require: 'undefined', process: 'undefined', api: expectedApi() });
       // Navigation is denied
       await page.evaluate(() => (location.href = 'https://example.com'));
       await expect(page.locator('#health')).toHaveText('Idle');

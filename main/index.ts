@@ -5,18 +5,22 @@
  */
 import path from 'node:path';
 import { app, powerMonitor, session, shell } from 'electron';
+import { installAppMenu } from './app-menu.js';
+import { AwakeSupervisionHolder } from './app-nap.js';
+import { installCliFromApp } from './cli-install-app.js';
 import { applyLoginItem } from './login-item.js';
 import { openAppSettings } from './settings.js';
 import { createEngine } from './engine/engine.js';
+import type { Mode } from './engine/launch.js';
 import { createPaths } from './engine/paths.js';
 import { electronDialogs } from './dialogs.js';
+import { cliInstallTranslator } from './i18n/cli-install-strings.js';
 import { appTranslator, langOf } from './i18n/strings.js';
 import { createHandlers } from './ipc/handlers.js';
-import { SupervisionHolder } from './ipc/holder.js';
 import { registerIpc } from './ipc/register.js';
 import { createStateService, processId } from './ipc/state.js';
-import { claimSingleInstance, installQuitPath } from './lifecycle.js';
-import { notify, Notifier } from './notifications.js';
+import { claimSingleInstance, installQuitPath, type QuitPath } from './lifecycle.js';
+import { Notifier } from './notifications.js';
 import { createPopover, hardenContents, type Popover } from './popover.js';
 import { AppTray } from './tray.js';
 
@@ -25,6 +29,7 @@ const log = (message: string) => console.error(`[bbia-safe] ${message}`);
 
 async function main(): Promise<void> {
   let popover: Popover | undefined;
+  // A second launch, or opening the app again from Finder or Spotlight (activate), shows the popover
   if (!claimSingleInstance(app, () => popover?.show())) return;
   // A menu-bar app stays when its popover closes
   app.on('window-all-closed', () => {});
@@ -47,9 +52,11 @@ async function main(): Promise<void> {
   let table: ReturnType<typeof createHandlers> | undefined;
   const report = (result: Promise<{ ok: boolean; cancelled?: boolean; message: string }>) =>
     void result.then(async (r) => {
-      if (!r.ok && !r.cancelled) notify(true, 'bbia-safe', r.message);
+      // Through the notifier: kept referenced until answered, and only when notifications are on
+      if (!r.ok && !r.cancelled) notifier.message(r.message);
       tray?.update(await state.refresh());
     });
+  let notificationsFailed = false;
   const notifier = new Notifier(() => engine.settings.notifications, t, {
     show: () => popover?.show(),
     // Stop from a notification takes the popover's path: the same confirmation, the same identity checks
@@ -58,16 +65,30 @@ async function main(): Promise<void> {
       popover?.show();
       report(runaway.process.locked ? table['robot:stop']({ force: false }) : table['process:stop']({ id: processId(runaway.process) }));
     },
+    // What a notification said stays on the menu-bar icon (its state and tooltip) and in the popover's banner
+    failed: (error) => {
+      if (!notificationsFailed) log(`macOS did not show a notification (${error}); the menu-bar icon and the popover still show the alert. An unsigned build cannot notify: see the README.`);
+      notificationsFailed = true;
+      void state.refresh().then((s) => tray?.update(s));
+    },
   });
-  const holder = new SupervisionHolder(engine, (end) => notifier.exited(end));
+  // Holds off App Nap while a robot is supervised (main/app-nap.ts)
+  const holder = new AwakeSupervisionHolder(engine, (end) => notifier.exited(end));
   const state = createStateService(engine, holder, { lang, t, onPoll: (m) => notifier.runaways(m.startedRunaways, m.at) });
 
+  let quitPath: QuitPath | undefined;
   popover = createPopover({
     preload: path.join(OUT, 'preload', 'index.cjs'),
     index: path.join(OUT, 'renderer', 'index.html'),
     trayBounds: () => tray?.bounds() ?? { x: 0, y: 0, width: 0, height: 0 },
+    quitting: () => quitPath?.quitting ?? false,
   });
-  const dialogs = electronDialogs(popover);
+  const shown = popover;
+  const dialogs = electronDialogs(shown);
+  const cliT = cliInstallTranslator(lang);
+  const installCli = () => void installCliFromApp(shown, cliT).catch((error: Error) => log(`installing the command line failed: ${error.message}`));
+  // The app menu is never shown (LSUIElement: no menu bar) but it holds the key equivalents (⌘C, ⌘V, ⌘Q)
+  installAppMenu({ name: app.name, packaged: app.isPackaged, t, installCli });
   let poll: NodeJS.Timeout | undefined;
   // The poll loop: one monitor tick per interval (history, runaways, leftovers), whether the popover is open or not
   const follow = () => {
@@ -91,24 +112,27 @@ async function main(): Promise<void> {
     },
   });
   table = handlers;
-  const shown = popover;
   registerIpc(handlers, () => shown.webContents);
-  const quitPath = installQuitPath({ app, holder, dialogs, engine, t, log });
+  quitPath = installQuitPath({ app, holder, dialogs, engine, t, log });
+  const quitting = quitPath;
   // Logout and shutdown take the quit path too: preventDefault delays them until the tree is stopped.
   // The event argument is documented but missing from electron.d.ts's 'shutdown' listener type.
   (powerMonitor as unknown as NodeJS.EventEmitter).on('shutdown', (event?: { preventDefault?(): void }) => {
     event?.preventDefault?.();
-    void quitPath.stopAndQuit('shutdown');
+    void quitting.stopAndQuit('shutdown');
   });
 
-  tray = new AppTray(path.join(app.getAppPath(), 'assets'), t, {
-    toggle: (bounds) => shown.toggle(bounds),
-    start: (mode) => report(handlers['robot:start']({ mode })),
-    stop: (force) => report(handlers['robot:stop']({ force })),
+  const trayActions = {
+    toggle: (bounds: Electron.Rectangle) => shown.toggle(bounds),
+    start: (mode: Mode) => report(handlers['robot:start']({ mode })),
+    stop: (force: boolean) => report(handlers['robot:stop']({ force })),
     killAll: () => report(handlers['processes:kill-all'](null)),
     cleanup: () => report(handlers['leftovers:cleanup'](null)),
+    // The tray menu is where a menu-bar app's users can reach it (tray.ts: TrayActions.installCli)
+    installCli,
     quit: () => app.quit(),
-  });
+  };
+  tray = new AppTray(path.join(app.getAppPath(), 'assets'), t, trayActions);
   tray.update(await state.poll());
   follow();
 }

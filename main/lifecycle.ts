@@ -7,13 +7,18 @@ import type { DialogPort } from './ipc/ports.js';
 
 const SIGNALS = { SIGTERM: 15, SIGINT: 2, SIGHUP: 1 } as const;
 
-/** One app instance at a time: false when another holds the lock (this one must quit); a second launch shows the popover. */
-export function claimSingleInstance(app: Pick<App, 'requestSingleInstanceLock' | 'on' | 'quit'>, onSecondLaunch: () => void): boolean {
+/**
+ * One app instance at a time: false when another holds the lock (this one must quit). Opening the app
+ * again shows the popover: a second launch (`second-instance`), and on macOS opening it from Finder,
+ * Spotlight or `open -a` while it runs, which sends `activate` to the running app instead.
+ */
+export function claimSingleInstance(app: Pick<App, 'requestSingleInstanceLock' | 'on' | 'quit'>, onReopen: () => void): boolean {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return false;
   }
-  app.on('second-instance', onSecondLaunch);
+  app.on('second-instance', () => onReopen());
+  app.on('activate', () => onReopen());
   return true;
 }
 
@@ -39,6 +44,8 @@ export interface QuitPathDeps {
 export interface QuitPath {
   /** Stops the supervised tree (bounded in time), releases the lock, then quits; no question asked. */
   stopAndQuit(reason: string): Promise<void>;
+  /** True once the quit is under way for real (windows may close then). */
+  readonly quitting: boolean;
 }
 
 /**
@@ -108,5 +115,10 @@ export function installQuitPath(deps: QuitPathDeps): QuitPath {
       void stopAndQuit(signal);
     });
   }
-  return { stopAndQuit };
+  return {
+    stopAndQuit,
+    get quitting() {
+      return allowed;
+    },
+  };
 }

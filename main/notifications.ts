@@ -4,18 +4,14 @@ import type { Runaway } from './engine/runaway.js';
 import type { SupervisionEnd } from './engine/supervisor.js';
 import type { AppTranslate } from './i18n/strings.js';
 
-/** Shows a native notification when they are enabled and supported; silent otherwise. */
-export function notify(enabled: boolean, title: string, body: string): void {
-  if (!enabled || !Notification.isSupported()) return;
-  new Notification({ title, body }).show();
-}
-
 /** What the notifier's buttons do. */
 export interface NotifierActions {
   /** Show: opens the popover. */
   show(): void;
   /** Stop: the normal, confirmed stop of that process (the robot's whole tree when it is the robot). */
   stop(runaway: Runaway): void;
+  /** macOS did not show a notification (`failed`: an unsigned build, or notifications refused); the tray and popover still say it. */
+  failed?(error: string): void;
 }
 
 /** How a robot ended, in words: `exit code 5` or `signal SIGSEGV`. */
@@ -57,6 +53,11 @@ export class Notifier {
     }
   }
 
+  /** A plain message (an action from the tray menu that failed): titled bbia-safe, no buttons. */
+  message(body: string): void {
+    this.#show('bbia-safe', body, []);
+  }
+
   /** Reports a robot that exited on its own (not one stopped on request); restarting stays the user's decision. */
   exited(end: SupervisionEnd): void {
     if (end.stoppedBy) return;
@@ -81,6 +82,12 @@ export class Notifier {
       this.actions.show();
     });
     n.on('close', release);
+    // macOS refuses notifications of an app whose bundle is not validly signed (and those the user turned
+    // off): Electron emits `failed` and nothing else ever comes, so the notification must be let go here
+    n.on('failed', (_event, error: string) => {
+      release();
+      this.actions.failed?.(error);
+    });
     this.#alive.add(n);
     n.show();
   }

@@ -1,4 +1,4 @@
-import { BrowserWindow, screen, type Rectangle, type WebContents } from 'electron';
+import { app, BrowserWindow, screen, type Rectangle, type WebContents } from 'electron';
 
 /** The popover's size, in points. */
 export const POPOVER_SIZE = { width: 380, height: 620 } as const;
@@ -32,10 +32,27 @@ export interface Popover {
   show(trayBounds?: Rectangle): void;
   /** Runs `show` while blur does not hide the popover (a native dialog is up). */
   holdOpen<T>(show: () => Promise<T>): Promise<T>;
+  /** Shows the popover when hidden and returns its window, the parent of a dialog sheet; undefined once it is gone. */
+  sheetParent(): BrowserWindow | undefined;
 }
 
-/** Creates the popover: hidden, frameless, sandboxed, on every Space, hidden on blur. */
-export function createPopover(options: { preload: string; index: string; trayBounds: () => Rectangle }): Popover {
+/** What the popover needs from the app. */
+export interface PopoverOptions {
+  /** The preload script. */
+  preload: string;
+  /** The page. */
+  index: string;
+  /** Where the tray icon is now. */
+  trayBounds: () => Rectangle;
+  /** True once the app really quits: only then may the window close (⌘W and the like only hide it). */
+  quitting: () => boolean;
+  /** macOS behaviour (focus handed back with app.hide); the platform's by default. */
+  mac?: boolean;
+}
+
+/** Creates the popover: hidden, frameless, sandboxed, on every Space, hidden on blur and on close. */
+export function createPopover(options: PopoverOptions): Popover {
+  const mac = options.mac ?? process.platform === 'darwin';
   const win = new BrowserWindow({
     ...POPOVER_SIZE,
     show: false,
@@ -62,15 +79,38 @@ export function createPopover(options: { preload: string; index: string; trayBou
   void win.loadFile(options.index);
   let held = 0;
   let blurHiddenAt = 0;
+  let appHidden = false;
+  const hide = () => {
+    win.hide();
+    // A hidden window leaves this app active with nothing to type into: on macOS, hiding the app hands
+    // focus back to the app used before (menubar does the same, max-mapper/menubar#153). Only when no
+    // other window of the app shows, since app.hide() hides them all.
+    if (mac && !BrowserWindow.getAllWindows().some((w) => w !== win && w.isVisible())) {
+      app.hide();
+      appHidden = true;
+    }
+  };
   win.on('blur', () => {
     if (held > 0 || !win.isVisible()) return;
-    win.hide();
+    hide();
     blurHiddenAt = Date.now();
   });
+  // ⌘W (or any close) must not destroy the one popover: hide it instead, unless the app is quitting
+  win.on('close', (event) => {
+    if (options.quitting()) return;
+    event.preventDefault();
+    if (win.isVisible()) hide();
+  });
   const show = (bounds = options.trayBounds()) => {
+    if (win.isDestroyed()) return;
     const { workArea } = screen.getDisplayMatching(bounds);
     const { x, y } = popoverPosition(bounds, POPOVER_SIZE, workArea);
     win.setPosition(x, y, false);
+    if (appHidden) {
+      // Unhides the app (NSApp unhide) that hide() hid; the window itself is shown below
+      app.show();
+      appHidden = false;
+    }
     win.show();
     win.focus();
   };
@@ -78,9 +118,15 @@ export function createPopover(options: { preload: string; index: string; trayBou
     webContents: win.webContents,
     show,
     toggle(bounds) {
+      if (win.isDestroyed()) return;
       // Clicking the icon of an open popover blurs it first: that click must close it, not reopen it
-      if (win.isVisible()) win.hide();
+      if (win.isVisible()) hide();
       else if (Date.now() - blurHiddenAt > 250) show(bounds);
+    },
+    sheetParent() {
+      if (win.isDestroyed()) return undefined;
+      if (!win.isVisible()) show();
+      return win;
     },
     async holdOpen(run) {
       held++;

@@ -2,11 +2,16 @@ import { formatMB } from '../cli/format.js';
 import type { AppTranslate } from '../i18n/strings.js';
 import type { ConfirmRequest, ConfirmTarget } from './ports.js';
 
-/** The list of a confirmation: one line of figures per process, its command below. */
+/** The most processes a confirmation lists one by one; the rest are counted ("…and 12 more"), so a box with many leftovers still fits the screen. */
+export const LISTED_TARGETS = 10;
+
+/** The list of a confirmation: one line of figures per process, its command below; past {@link LISTED_TARGETS}, a count. */
 export function targetLines(targets: readonly ConfirmTarget[], t: AppTranslate): string {
-  return targets
-    .map((p) => `${t('procLine', { pid: p.pid, cpu: p.cpu.toFixed(1), mem: formatMB(p.memRss), kind: p.kind })}\n    ${p.command}`)
-    .join('\n');
+  const lines = targets
+    .slice(0, LISTED_TARGETS)
+    .map((p) => `${t('procLine', { pid: p.pid, cpu: p.cpu.toFixed(1), mem: formatMB(p.memRss), kind: p.kind })}\n    ${p.command}`);
+  if (targets.length > LISTED_TARGETS) lines.push(t('andMore', { n: targets.length - LISTED_TARGETS }));
+  return lines.join('\n');
 }
 
 const pick = (p: ConfirmTarget): ConfirmTarget => ({ pid: p.pid, kind: p.kind, cpu: p.cpu, memRss: p.memRss, command: p.command });

@@ -4,6 +4,9 @@
  * `vi.mock('electron', () => import('./electron-mock.js'))`.
  */
 import { EventEmitter } from 'node:events';
+import { BrowserWindow } from './electron-mock-window.js';
+
+export { BrowserWindow };
 
 type Handler = (event: unknown, payload: unknown) => unknown;
 
@@ -45,27 +48,47 @@ export class Tray extends EventEmitter {
   popUpContextMenu() {}
 }
 
-/** Menu: keeps the template. */
-export const Menu = { buildFromTemplate: (template: unknown[]) => ({ template }) };
+/** Menu: keeps the template; records the application menu set. */
+export const Menu = {
+  applicationMenu: undefined as { template: unknown[] } | undefined,
+  buildFromTemplate: (template: unknown[]) => ({ template }),
+  setApplicationMenu(menu: { template: unknown[] } | null) {
+    this.applicationMenu = menu ?? undefined;
+  },
+};
 
-/** dialog: answers set by the test. */
+/** dialog: answers set by the test; `calls` holds the options, `parents` the window each box was attached to (undefined: app-modal). */
 export const dialog = {
   response: 0,
   calls: [] as unknown[],
-  async showMessageBox(options: unknown) {
+  parents: [] as unknown[],
+  async showMessageBox(...args: unknown[]) {
+    const [parent, options] = args.length > 1 ? args : [undefined, args[0]];
+    this.parents.push(parent);
     this.calls.push(options);
     return { response: this.response };
   },
-  async showOpenDialog() {
+  async showOpenDialog(...args: unknown[]) {
+    this.parents.push(args.length > 1 ? args[0] : undefined);
     return { canceled: true, filePaths: [] };
   },
 };
 
-/** app: an event emitter with the calls main makes; records the login item settings. */
+/** app: an event emitter with the calls main makes; records the login item settings and each hide, show and focus. */
 export const app = Object.assign(new EventEmitter(), {
   isPackaged: false,
+  name: 'bbia-safe',
   loginItems: [] as unknown[],
-  focus() {},
+  calls: [] as string[],
+  focus() {
+    this.calls.push('focus');
+  },
+  hide() {
+    this.calls.push('hide');
+  },
+  show() {
+    this.calls.push('show');
+  },
   getLocale: () => 'en-US',
   quit() {},
   exit() {},
@@ -73,6 +96,23 @@ export const app = Object.assign(new EventEmitter(), {
     this.loginItems.push(settings);
   },
 });
+
+/** powerSaveBlocker: the blockers started and not yet stopped, by id. */
+export const powerSaveBlocker = {
+  next: 1,
+  active: new Map<number, string>(),
+  start(type: string) {
+    const id = this.next++;
+    this.active.set(id, type);
+    return id;
+  },
+  stop(id: number) {
+    this.active.delete(id);
+  },
+  isStarted(id: number) {
+    return this.active.has(id);
+  },
+};
 
 /** Notification: supported when the test says so; records every one shown, so a test can click its actions. */
 export class Notification extends EventEmitter {
@@ -96,6 +136,26 @@ export const shell = {
   },
 };
 
-export const screen = {};
-export const BrowserWindow = class {};
-export default { ipcMain, nativeImage, Tray, Menu, dialog, app, Notification, shell, screen, BrowserWindow };
+/** screen: one display whose work area is under a 25 pt menu bar. */
+export const screen = {
+  getDisplayMatching: () => ({ workArea: { x: 0, y: 25, width: 1440, height: 875 } }),
+};
+
+/** contextBridge: what the preload exposes, by name. */
+export const contextBridge = {
+  exposed: new Map<string, unknown>(),
+  exposeInMainWorld(name: string, api: unknown) {
+    this.exposed.set(name, api);
+  },
+};
+
+/** ipcRenderer: records every invoke. */
+export const ipcRenderer = {
+  invoked: [] as [string, unknown][],
+  async invoke(channel: string, request: unknown) {
+    this.invoked.push([channel, request]);
+    return null;
+  },
+};
+
+export default { ipcMain, nativeImage, Tray, Menu, dialog, app, Notification, shell, screen, BrowserWindow, powerSaveBlocker, contextBridge, ipcRenderer };
