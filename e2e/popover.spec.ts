@@ -1,6 +1,11 @@
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { waitFor } from '../main/engine/wait.js';
 import { alive, expect, openPopover, test } from './harness.js';
+
+// The real interpreter behind python3 (a pyenv shim execs it a moment later): the robot's command line is final from the start
+const PYTHON = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
 
 // One robot, one HOME, one story: the scenarios run in order on the same harness
 test.describe.configure({ mode: 'serial' });
@@ -66,6 +71,26 @@ test.describe('the popover in Chromium, against the real engine', () => {
     expect(alive(robotPid)).toBe(true);
     expect(fs.existsSync(harness.lockFile)).toBe(true);
     await expect(page.locator('#popover')).toHaveAttribute('data-health', 'running');
+  });
+
+  test('a second robot, started by hand, is an alarm; its × stops it alone after a confirmation', async ({ page, harness }) => {
+    const hand = spawn(PYTHON, ['scripts/launch_complete_robot.py', '--headless'], { cwd: harness.project, stdio: 'ignore' });
+    try {
+      await expect(page.locator('#reasons')).toContainText(`2 robots are running at once (PID ${robotPid}, ${hand.pid})`);
+      await expect(page.locator('#popover')).toHaveAttribute('data-health', 'warning');
+      const row = page.locator(`#processes tbody tr[data-id^="${hand.pid}:"]`);
+      await expect(row).toHaveAttribute('title', /the robot's launcher .*launch_complete_robot\.py/);
+      await row.locator('button.mini').click();
+      const shown = await harness.nextDialog();
+      expect(shown.type === 'confirm' && shown.request.targets.map((p) => p.pid)).toEqual([hand.pid]);
+      await harness.answer({ confirm: true });
+      await expect(page.locator('#message')).toContainText('Stopped');
+      expect(await waitFor(() => !alive(hand.pid!), 5000)).toBe(true);
+      expect(alive(robotPid)).toBe(true);
+      await expect(page.locator('#reasons')).not.toContainText('robots are running at once');
+    } finally {
+      if (hand.pid && alive(hand.pid)) process.kill(hand.pid, 'SIGKILL');
+    }
   });
 
   test('the renderer cannot name a raw PID, and bad payloads are refused', async ({ page }) => {

@@ -16,6 +16,8 @@ export interface TrayActions {
   killAll(): void;
   /** Stop the leftovers (after a confirmation). */
   cleanup(): void;
+  /** Install Command Line Tool… */
+  installCli(): void;
   /** Quit the app (through the quit path). */
   quit(): void;
 }
@@ -47,6 +49,8 @@ export function trayMenuTemplate(state: AppState | undefined, t: AppTranslate, a
     { label: leftovers > 0 ? t('menuLeftovers', { n: leftovers }) : t('menuNoLeftovers'), enabled: false },
     { label: t('menuCleanup'), enabled: leftovers > 0 && state?.busy === null, click: () => actions.cleanup() },
     { label: `${t('killAll')}…`, enabled: (state?.processes.length ?? 0) > 0, click: () => actions.killAll() },
+    { type: 'separator' },
+    { label: t('menuInstallCli'), click: () => actions.installCli() },
     { type: 'separator' },
     { label: t('menuQuit'), click: () => actions.quit() },
   ];

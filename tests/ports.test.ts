@@ -43,7 +43,7 @@ child = os.fork() if mode == 'fork' else 0
 if mode == 'fork' and child == 0:
     time.sleep(120)
     os._exit(0)
-info = dict(pid=os.getpid(), child=child, ports=sorted([shared, v6only.getsockname()[1]]), client=client.getsockname()[1])
+info = dict(pid=os.getpid(), child=child, ports=sorted([shared, v6only.getsockname()[1]]), shared=shared, client=client.getsockname()[1])
 with open(out + '.tmp', 'w') as f:
     json.dump(info, f)
 os.rename(out + '.tmp', out)
@@ -55,6 +55,8 @@ interface Listener {
   pid: number;
   child: number;
   ports: number[];
+  /** The port held on 127.0.0.1 (and ::1). */
+  shared: number;
   client: number;
 }
 
@@ -138,7 +140,8 @@ describe('a start that fails on a port in use', () => {
   const SOCKET = "import socket, sys\nsocket.socket().bind(('127.0.0.1', int(sys.argv[2])))";
   it('tells the port from the real error, and the holder from it', async () => {
     const l = await listener('alone');
-    const port = l.ports[0]!;
+    // The port held on 127.0.0.1: the other one is held on ::1 only, where binding 127.0.0.1 succeeds
+    const port = l.shared;
     for (const argv of [['-c', ASYNCIO, String(port)], ['-c', SOCKET, '--port', String(port)]]) {
       const failed = await execa('python3', argv, { reject: false, stdin: 'ignore' });
       expect(failed.exitCode).toBe(1);

@@ -5,6 +5,7 @@ import { findLeftovers } from './leftovers.js';
 import { KEEPER_TICK_MS, LOCK_UPDATE_MS, removeDeadLock } from './lock-files.js';
 import { createPaths, type Paths } from './paths.js';
 import { removePidfileIf } from './pidfile.js';
+import { createPortReader, type PortReader } from './ports/index.js';
 import { createProcSource } from './proc/source.js';
 import { isAlive, type ProcEntry, type ProcIdentity, type ProcSource } from './proc/types.js';
 import { isKeeper } from './rules.js';
@@ -102,6 +103,8 @@ export interface EngineOptions {
   warnings?: string[];
   /** The current folder, a project root when it holds the robot script. */
   cwd?: string;
+  /** Reads the TCP ports processes listen on (defaults to this platform's reader). */
+  ports?: PortReader;
   /** Saves the project folder of a start when none is saved yet (the settings file; the CLI's conf store). */
   rememberProject?: (dir: string) => void | Promise<void>;
 }
@@ -115,6 +118,7 @@ export function createEngine(options: EngineOptions = {}) {
   const settings = options.settings ?? structuredClone(DEFAULT_SETTINGS);
   const source = options.source ?? createProcSource();
   const scanner = new Scanner(source);
+  let portReader = options.ports;
   const cwd = options.cwd ?? process.cwd();
 
   const projectRoots = (inspection?: InstanceInspection): string[] => {
@@ -199,11 +203,20 @@ export function createEngine(options: EngineOptions = {}) {
       };
     },
 
-    /** Two scans `intervalMs` apart, so every CPU figure is measured over an interval. */
+    /** Fills in the TCP ports each process listens on (in place; a process whose ports cannot be read keeps []). */
+    async addPorts(processes: BbiaProcess[]): Promise<void> {
+      if (processes.length === 0) return;
+      portReader ??= createPortReader();
+      const ports = await portReader.listening(processes.map((p) => p.pid));
+      for (const p of processes) p.ports = ports.get(p.pid) ?? [];
+    },
+
+    /** Two scans `intervalMs` apart, so every CPU figure is measured over an interval; with each process's ports. */
     async status(intervalMs = 250): Promise<StatusReport> {
       this.snapshot();
       await delay(intervalMs);
       const { scan: _scan, inspection: _inspection, ...report } = this.snapshot();
+      await this.addPorts(report.processes);
       return report;
     },
 

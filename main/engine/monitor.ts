@@ -43,6 +43,7 @@ export class Monitor {
     const machine = this.#machine ? await sampleMachine() : undefined;
     const { scan: _scan, inspection: _inspection, ...report } = this.#engine.snapshot();
     const at = Date.now();
+    await this.#engine.addPorts(report.processes);
     this.history.record(report.processes, machine);
     this.#runaways.setThresholds(this.#engine.settings.runaway);
     const { current, started } = this.#runaways.update(at, report.processes);

@@ -10,7 +10,7 @@ const { Tray } = await import('./electron-mock.js');
 const { AppTray, trayMenuTemplate } = await import('../../main/tray.js');
 const { popoverPosition } = await import('../../main/popover.js');
 
-const noActions = { toggle: vi.fn(), start: vi.fn(), stop: vi.fn(), killAll: vi.fn(), cleanup: vi.fn(), quit: vi.fn() };
+const noActions = { toggle: vi.fn(), start: vi.fn(), stop: vi.fn(), killAll: vi.fn(), cleanup: vi.fn(), installCli: vi.fn(), quit: vi.fn() };
 const imageOf = (tray: InstanceType<typeof Tray>) => path.basename(tray.images.at(-1)!.file);
 
 describe('the tray follows the engine', () => {
@@ -73,6 +73,7 @@ describe('the tray follows the engine', () => {
       ['No leftovers', false],
       ['Clean up leftovers…', false],
       ['Kill all…', false],
+      ['Install Command Line Tool…', true],
       ['Quit bbia-safe', true],
     ]);
     idle.at(-1)!.click!({} as never, undefined, {} as never);
