@@ -1,4 +1,5 @@
 import { classify, type Verdict } from './classify.js';
+import { orderBbia } from './scan-order.js';
 import { isBbiaSafe, type Kind, type Rule } from './rules.js';
 import type { Why } from '../i18n/reasons.js';
 import type { ProcEntry, ProcIdentity, ProcSource } from './proc/types.js';
@@ -70,8 +71,6 @@ function adoptedInto(tree: Set<number>, robot: ProcIdentity, adopter: ProcIdenti
   }
 }
 
-const KIND_ORDER: Record<Kind, number> = { robot: 0, simulator: 1, viewer: 2, server: 3, websocket: 4, test: 5, other: 6 };
-
 /**
  * `root` and every descendant by parent links, plus the members of its process group and session.
  * A dead root's group and session still name its own descendants: the kernel does not reuse a PID
@@ -106,9 +105,10 @@ export function treeOf(root: ProcIdentity, all: readonly ProcEntry[]): ProcEntry
 /** What the scanner remembers of one process between scans, updated in place. */
 interface Seen {
   startKey: string;
-  /** CPU time and time of the last scan, for the next CPU % */
+  /** CPU time and time of the last scan, for the next CPU %; the CPU % of the last scan */
   cpuSeconds: number;
   at: number;
+  cpu: number;
   /** The command line the verdict was reached on, and the roots and rules (`sig`) it was reached with. */
   command: string;
   sig: string;
@@ -116,9 +116,6 @@ interface Seen {
   /** Number of the last scan that saw it. */
   scan: number;
 }
-
-/** A listed process before it is ordered: its sample, verdict and CPU %. */
-type Listed = { p: ProcEntry; verdict: Verdict | undefined; cpu: number; locked: boolean };
 
 /**
  * Scans processes and computes CPU % from the CPU time deltas between two calls. What it remembers
@@ -160,114 +157,53 @@ export class Scanner {
     const scan = ++this.#scans;
     const instanceTree = ctx.instance ? new Set(treeOf(ctx.instance, all).map((p) => p.pid)) : undefined;
     if (instanceTree && ctx.adopter) adoptedInto(instanceTree, ctx.instance!, ctx.adopter, all);
-    let listed = this.#classifyAll(all, at, scan, ctx, instanceTree);
-    // A launcher seen for the first time names a project folder: what runs in it is judged again
-    if (listed.learned) listed = this.#classifyAll(all, at, scan, ctx, instanceTree, true);
+    this.#measure(all, at, scan);
+    // A launcher seen for the first time names a project folder: what runs in it is judged again at once
+    if (this.#judge(all, ctx)) this.#judge(all, ctx);
     for (const [pid, s] of this.#seen) if (s.scan !== scan) this.#seen.delete(pid);
-    return { at, all, bbia: order(all, listed.items) };
+    const bbia = orderBbia(all, {
+      verdict: (p) => this.#seen.get(p.pid)!.verdict,
+      cpu: (p) => this.#seen.get(p.pid)!.cpu,
+      locked: (p) => instanceTree?.has(p.pid) ?? false,
+      excluded: (p) => ctx.exclude?.has(p.pid) === true,
+    });
+    return { at, all, bbia };
   }
 
-  /** One pass over the processes; `again` when the same scan is judged anew with a learned folder (CPU already taken). */
-  #classifyAll(all: readonly ProcEntry[], at: number, scan: number, ctx: ScanContext, tree: Set<number> | undefined, again = false) {
-    const roots = [...new Set([...ctx.projectRoots, ...this.#learned])];
+  /** CPU % of every process: over the interval since the last scan, or over its life when new (never a first sample). */
+  #measure(all: readonly ProcEntry[], at: number, scan: number): void {
+    for (const p of all) {
+      let s = this.#seen.get(p.pid);
+      if (s === undefined || s.startKey !== p.startKey) {
+        s = { startKey: p.startKey, cpuSeconds: p.cpuSeconds, at, cpu: 0, command: '', sig: '', verdict: undefined, scan };
+        this.#seen.set(p.pid, s);
+        s.cpu = (p.cpuSeconds * 100000) / Math.max(1, at - p.startedAt);
+      } else s.cpu = ((p.cpuSeconds - s.cpuSeconds) * 100000) / Math.max(1, at - s.at);
+      s.cpuSeconds = p.cpuSeconds;
+      s.at = at;
+      s.scan = scan;
+    }
+  }
+
+  /** Decides each process's verdict where its identity, command line, roots or rules changed; true when a folder was learned. */
+  #judge(all: readonly ProcEntry[], ctx: ScanContext): boolean {
+    const roots = this.#learned.size === 0 ? ctx.projectRoots : [...new Set([...ctx.projectRoots, ...this.#learned])];
     const sig = JSON.stringify([roots, ctx.extraRules ?? []]);
     const classifyCtx = { projectRoots: roots, extraRules: ctx.extraRules, cwdOf: (pid: number) => this.#source.cwd(pid) };
-    const items = new Map<number, Listed>();
     let learned = false;
     for (const p of all) {
-      let seen = this.#seen.get(p.pid);
-      const fresh = seen === undefined || seen.startKey !== p.startKey;
-      if (fresh) {
-        seen = { startKey: p.startKey, cpuSeconds: p.cpuSeconds, at, command: '', sig: '', verdict: undefined, scan };
-        this.#seen.set(p.pid, seen);
-      }
-      const s = seen!;
-      // Over the interval since the last scan, or over the process's life when it is new: never a first sample
-      const cpu = fresh || again
-        ? (p.cpuSeconds * 100000) / Math.max(1, at - p.startedAt)
-        : ((p.cpuSeconds - s.cpuSeconds) * 100000) / Math.max(1, at - s.at);
-      if (!again) {
-        s.cpuSeconds = p.cpuSeconds;
-        s.at = at;
-      }
-      s.scan = scan;
-      if (ctx.exclude?.has(p.pid)) continue;
+      const s = this.#seen.get(p.pid)!;
       // Same identity and command line (exec keeps the PID and start time): the verdict cannot have changed
-      if (fresh || s.command !== p.command || s.sig !== sig) {
-        s.verdict = classify(p.pid, p.argv, p.command, classifyCtx);
-        s.command = p.command;
-        s.sig = sig;
-        const root = s.verdict?.projectRoot;
-        if (root && !this.#learned.has(root) && !ctx.projectRoots.includes(root)) {
-          this.#learned.add(root);
-          learned = true;
-        }
+      if (ctx.exclude?.has(p.pid) || (s.command === p.command && s.sig === sig)) continue;
+      s.verdict = classify(p.pid, p.argv, p.command, classifyCtx);
+      s.command = p.command;
+      s.sig = sig;
+      const root = s.verdict?.projectRoot;
+      if (root && !this.#learned.has(root) && !ctx.projectRoots.includes(root)) {
+        this.#learned.add(root);
+        learned = true;
       }
-      items.set(p.pid, { p, verdict: s.verdict, cpu: again ? (items.get(p.pid)?.cpu ?? cpu) : cpu, locked: tree?.has(p.pid) ?? false });
     }
-    return { items, learned };
+    return learned;
   }
-}
-
-/**
- * The BBIA processes in display order: each one listed on its own (robot first, then by kind and age),
- * followed by its descendants. A descendant of a BBIA process is one, whatever it runs: a server's
- * workers, a test run's helpers, a robot's children. The instance's whole tree is listed too.
- */
-function order(all: readonly ProcEntry[], items: ReadonlyMap<number, Listed>): BbiaProcess[] {
-  const children = new Map<number, ProcEntry[]>();
-  for (const p of all) {
-    const list = children.get(p.ppid);
-    if (list) list.push(p);
-    else children.set(p.ppid, [p]);
-  }
-  const isTop = (x: Listed) => (x.verdict !== undefined || x.locked) && !hasBbiaAncestor(x.p, items);
-  const tops = [...items.values()].filter(isTop).map((x) => make(x, x.verdict?.kind ?? 'other', x.verdict?.why ?? { code: 'instance' }, 0));
-  tops.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.startedAt - b.startedAt || a.pid - b.pid);
-  const out: BbiaProcess[] = [];
-  const done = new Set<number>();
-  const visit = (parent: BbiaProcess) => {
-    out.push(parent);
-    done.add(parent.pid);
-    // bbia-safe itself is never a target, even where a BBIA process started it
-    const kids = (children.get(parent.pid) ?? []).filter((c) => items.has(c.pid) && !isBbiaSafe(c.argv)).sort((a, b) => a.startedAt - b.startedAt || a.pid - b.pid);
-    for (const c of kids) {
-      if (done.has(c.pid)) continue;
-      const x = items.get(c.pid)!;
-      const inherited: Kind = parent.kind === 'robot' ? 'other' : parent.kind;
-      const own = x.verdict?.orphanOnly ? undefined : x.verdict;
-      visit(make(x, own?.kind ?? inherited, own?.why ?? { code: 'child', pid: parent.pid, by: parent.kind }, parent.depth + 1));
-    }
-  };
-  for (const top of tops) visit(top);
-  return out;
-}
-
-/** True when a parent, grandparent... of `p` is listed on its own merit (a verdict, or the instance's tree). */
-function hasBbiaAncestor(p: ProcEntry, items: ReadonlyMap<number, Listed>): boolean {
-  const seen = new Set<number>([p.pid]);
-  for (let a = items.get(p.ppid); a && !seen.has(a.p.pid); a = items.get(a.p.ppid)) {
-    if (a.verdict !== undefined || a.locked) return true;
-    seen.add(a.p.pid);
-  }
-  return false;
-}
-
-function make(x: Listed, kind: Kind, why: Why, depth: number): BbiaProcess {
-  const p = x.p;
-  return {
-    pid: p.pid,
-    ppid: p.ppid,
-    pgid: p.pgid,
-    startKey: p.startKey,
-    kind,
-    locked: x.locked,
-    cpu: Math.max(0, Math.round(x.cpu * 10) / 10),
-    memRss: p.rss,
-    startedAt: p.startedAt,
-    command: p.command,
-    why,
-    ports: [],
-    depth,
-  };
 }
