@@ -1,4 +1,4 @@
-/** Exit codes of the outside contract (CONTRACT.md). */
+/** Exit codes of the outside contract (docs/contract.md). */
 export const ExitCode = {
   ok: 0,
   failed: 1,

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 
-/** Every file bbia-safe reads or writes, all under one home folder (CONTRACT.md: state on disk). */
+/** Every file bbia-safe reads or writes, all under one home folder (docs/contract.md: state on disk). */
 export interface Paths {
   /** The home folder everything lives under. */
   readonly home: string;
