@@ -2,7 +2,7 @@ import type { Engine, StatusReport } from './engine.js';
 import { History, type MachineSample } from './history.js';
 import { readLastExit, type LastExit } from './last-exit.js';
 import { findLeftovers } from './leftovers.js';
-import { sampleMachine } from './machine.js';
+import { MachineSampler } from './machine.js';
 import { RunawayDetector, type Runaway } from './runaway.js';
 import type { BbiaProcess } from './scan.js';
 
@@ -16,7 +16,7 @@ export interface MonitorState extends StatusReport {
   startedRunaways: Runaway[];
   /** Test, websocket and viewer processes outside the instance, older than the threshold. */
   leftovers: BbiaProcess[];
-  /** Machine totals, when systeminformation could read them. */
+  /** Machine totals (machine.ts), when they could be read. */
   machine?: MachineSample;
   /** How the last robot that exited on its own ended (shown while no instance runs). */
   lastExit?: LastExit;
@@ -28,19 +28,19 @@ export class Monitor {
   readonly history: History;
   readonly #engine: Engine;
   readonly #runaways: RunawayDetector;
-  readonly #machine: boolean;
+  readonly #machine: MachineSampler | undefined;
 
   /** A monitor polling `engine` every `intervalMs` (the caller schedules the ticks). */
   constructor(engine: Engine, options: { intervalMs: number; machine?: boolean }) {
     this.#engine = engine;
     this.history = new History({ intervalMs: options.intervalMs });
     this.#runaways = new RunawayDetector(engine.settings.runaway);
-    this.#machine = options.machine ?? true;
+    this.#machine = (options.machine ?? true) ? new MachineSampler() : undefined;
   }
 
   /** Polls once. */
   async tick(): Promise<MonitorState> {
-    const machine = this.#machine ? await sampleMachine() : undefined;
+    const machine = await this.#machine?.sample();
     const { scan: _scan, inspection: _inspection, ...report } = this.#engine.snapshot();
     const at = Date.now();
     await this.#engine.addPorts(report.processes);

@@ -33,7 +33,7 @@ export interface StateOptions {
   now?: () => number;
   /** A state younger than this is reused (the poll loop and the popover both ask); default half the poll interval. */
   minIntervalMs?: number;
-  /** Sample the whole machine (systeminformation) at each poll; default true. */
+  /** Sample the whole machine (machine.ts) at each poll; default true. */
   machine?: boolean;
   /** Hears every poll of the monitor (runaway notifications: `startedRunaways` comes once per episode). */
   onPoll?: (state: MonitorState) => void;
