@@ -22,8 +22,9 @@ import { rivalsBench } from './rivals.ts';
 import { startBench } from './start.ts';
 import { statusBench } from './status.ts';
 import { stopBench } from './stop.ts';
+import { watchBench } from './watch.ts';
 
-const BENCHES: Bench[] = [pollBench, statusBench, startBench, stopBench, idleBench, rivalsBench, raceBench, soakBench];
+const BENCHES: Bench[] = [pollBench, statusBench, watchBench, startBench, stopBench, idleBench, rivalsBench, raceBench, soakBench];
 
 /** In a child: run one benchmark, end everything it started whatever happens, write its summary rows. */
 async function child(name: string): Promise<void> {
