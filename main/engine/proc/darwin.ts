@@ -53,7 +53,7 @@ export function createDarwinSource(options: DarwinOptions = {}): ProcSource {
   }
 
   /** Samples from one `ps`; judges the CPU clock on this process's own line until decided, then scales. */
-  function sample(args: string[]): PsSample[] {
+  function readPs(args: string[]): PsSample[] {
     const before = clock.kind === 'undecided' ? ownCpu() : 0;
     const text = ps(args);
     const after = clock.kind === 'undecided' ? ownCpu() : 0;
@@ -97,14 +97,14 @@ export function createDarwinSource(options: DarwinOptions = {}): ProcSource {
   return {
     list(uid?: number): ProcEntry[] {
       const args = uid === undefined ? ['-axww', '-o', PS_FIELDS] : ['-xww', '-U', String(uid), '-o', PS_FIELDS];
-      const samples = sample(args);
+      const samples = readPs(args);
       const live = new Set(samples.map((s) => s.pid));
       for (const pid of cache.keys()) if (!live.has(pid)) cache.delete(pid);
       return withCommands(samples);
     },
     read(pid: number): ProcEntry | undefined {
       if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
-      const s = sample(['-ww', '-o', PS_FIELDS, '-p', String(pid)])[0];
+      const s = readPs(['-ww', '-o', PS_FIELDS, '-p', String(pid)])[0];
       return s ? withCommands([s])[0] : undefined;
     },
     cwd(pid: number): string | undefined {
