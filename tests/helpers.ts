@@ -4,6 +4,7 @@ import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, afterEach } from 'vitest';
 import { createProcSource } from '../main/engine/proc/source.js';
+import type { ProcEntry } from '../main/engine/proc/types.js';
 import { waitFor } from '../main/engine/wait.js';
 
 /** The CLI entry as users run it. */
@@ -27,9 +28,18 @@ export function startKey(pid: number): string | undefined {
   return procSource.read(pid)?.startKey;
 }
 
-/** The command line of a live PID (arguments joined by spaces), or undefined once it is gone. */
+/**
+ * A process as it is now, through a fresh reader: the engine's readers keep a command line until they see
+ * an exec, and Linux's sees one by the command name, which a pyenv shim and the Python it becomes share
+ * ("python3"); a test waiting for the exec must not be told the shim's line again.
+ */
+export function readNow(pid: number): ProcEntry | undefined {
+  return createProcSource().read(pid);
+}
+
+/** The command line of a live PID (arguments joined by spaces) as it is now, or undefined once it is gone. */
 export function commandOf(pid: number): string | undefined {
-  return procSource.read(pid)?.command;
+  return readNow(pid)?.command;
 }
 
 /** The parent PID of a live PID, or undefined once it is gone. */

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createDarwinSource } from '../main/engine/proc/darwin.js';
 import { waitFor } from '../main/engine/wait.js';
-import { alive, allGone, assertNoForeignRobot, BIN, cli, cliEnv, commandOf, LINUX, lockPaths, ppidOf, procSource, readyTree, sandbox, startKey, tempDir, track } from './helpers.js';
+import { alive, allGone, assertNoForeignRobot, BIN, cli, cliEnv, commandOf, LINUX, lockPaths, ppidOf, readNow, readyTree, sandbox, startKey, tempDir, track } from './helpers.js';
 
 const KEEPER = path.resolve(import.meta.dirname, '..', 'main', 'engine', 'keeper');
 
@@ -35,7 +35,7 @@ describe('the keeper (the detached supervisor once the robot runs)', () => {
     const { pid } = await readyTree(ready);
     const sup = supervisorOf(home);
     expect(await waitFor(() => supervisorLog(home).includes(`keeping robot PID ${pid}`), 5000)).toBe(true);
-    expect(path.basename(procSource.read(sup.pid)!.argv[0]!)).toMatch(/^python3/);
+    expect(path.basename(readNow(sup.pid)!.argv[0]!)).toMatch(/^python3/);
     expect(startKey(sup.pid)).toBe(sup.startKey);
     expect(fs.readFileSync(path.join(lockPaths(home).lock, 'owner'), 'utf8').startsWith(`${sup.pid} ${sup.startKey} `)).toBe(true);
     expect(ppidOf(pid)).toBe(sup.pid);

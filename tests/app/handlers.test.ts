@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { waitFor } from '../../main/engine/wait.js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alive, allGone, assertNoForeignRobot, lockPaths, pidfilePid, procSource, sandbox, track } from '../helpers.js';
+import { alive, allGone, assertNoForeignRobot, lockPaths, pidfilePid, readNow, sandbox, track } from '../helpers.js';
 import { appRig } from './rig.js';
 
 describe('the handler table against the real engine', () => {
@@ -42,7 +42,7 @@ describe('the handler table against the real engine', () => {
     const stray = spawn('python3', [path.join(project, 'scripts', 'fake_helper.py'), 'websocket_integration'], { stdio: 'ignore' });
     track(stray.pid!);
     // python3 may be a pyenv shim (a shell that execs the interpreter): scan it once it is the interpreter
-    const exe = () => procSource.read(stray.pid!)?.argv[0] ?? '';
+    const exe = () => readNow(stray.pid!)?.argv[0] ?? '';
     expect(await waitFor(() => /python[\d.]*$/.test(exe()), 5000)).toBe(true);
     const listed = (await rig.state.refresh()).processes.find((p) => p.pid === stray.pid);
     expect(listed).toMatchObject({ kind: 'websocket', locked: false, leftover: true });
