@@ -1,9 +1,11 @@
 import type { ProcSource } from './types.js';
 
 /**
- * How many Mach absolute-time units make a nanosecond's worth of CPU on Apple silicon, upside down:
- * its timebase is 125/3 (one tick is 41.67 ns). A tool that takes those ticks for nanoseconds reads
- * CPU time 125/3 (about 41.7) times too low, and would never see a runaway.
+ * Nanoseconds per Mach absolute-time tick on Apple silicon: its timebase is 125/3 (a 24 MHz clock).
+ * proc_pidinfo's task times are in those ticks there, and a tool that takes them for nanoseconds reads
+ * CPU time about 41.7 times too low and would never see a runaway: psutil had it
+ * (https://github.com/giampaolo/psutil/issues/1956), and htop under Rosetta 2, where mach_timebase_info
+ * says 1/1 (https://github.com/htop-dev/htop/issues/765). We check what `ps` says rather than trust it.
  */
 export const MACH_TICK_SCALE = 125 / 3;
 
