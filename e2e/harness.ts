@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test as base, type Page } from 'playwright/test';
 import { API_METHODS, type Channel } from '../main/ipc/contract.js';
+import { createProcSource } from '../main/engine/proc/source.js';
 import { waitFor } from '../main/engine/wait.js';
 import type { DialogAnswer, ShownDialog } from './harness/test-dialogs.js';
 import { installShim } from './shim.js';
@@ -101,14 +102,14 @@ export const test = base.extend<object, { harness: Harness }>({
   ],
 });
 
-/** True while the PID exists and is not a zombie. */
+/** True while the PID exists and is not a zombie (read through the engine's reader: /proc on Linux, ps on macOS). */
 export function alive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return false;
-  }
+  return createProcSource().read(pid) !== undefined;
+}
+
+/** argv[0] of a live PID as it is now (a fresh reader: an exec is always seen), or '' once it is gone. */
+export function argv0(pid: number): string {
+  return createProcSource().read(pid)?.argv[0] ?? '';
 }
 
 export { expect } from 'playwright/test';

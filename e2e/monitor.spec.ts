@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect, test, type Page } from 'playwright/test';
 import type { HistoryView } from '../main/ipc/contract.js';
 import { waitFor } from '../main/engine/wait.js';
-import { alive, openPopover, startHarness, stopHarness, type Harness } from './harness.js';
+import { alive, argv0, openPopover, startHarness, stopHarness, type Harness } from './harness.js';
 
 const DOCS = path.resolve(import.meta.dirname, '..', 'docs');
 
@@ -73,7 +73,7 @@ test.describe('history, runaways, leftovers and the log in the popover, against 
     }
     const pids = pytests.map((p) => p.pid!).toSorted((a, b) => a - b);
     // Running pytest itself: past the wrapper a python3 may be (pyenv's shim forks helpers before its exec)
-    expect(await waitFor(() => pids.every((pid) => /python/.test(path.basename(fs.readlinkSync(`/proc/${pid}/exe`)))), 10_000)).toBe(true);
+    expect(await waitFor(() => pids.every((pid) => /python/.test(path.basename(argv0(pid)))), 10_000)).toBe(true);
     await expect(page.locator('#popover')).toHaveAttribute('data-health', 'warning', { timeout: 15_000 });
     await expect(page.locator('#reasons')).toContainText('3 leftover process(es)');
     await expect(page.locator('#processes tbody tr.leftover')).toHaveCount(3);

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../main/engine/wait.js';
-import { alive, allGone, assertEveryBbiaProcessOurs, assertNoForeignRobot, cli, cliSpawn, lockPaths, readyTree, sandbox, track } from './helpers.js';
+import { alive, commandOf, allGone, assertEveryBbiaProcessOurs, assertNoForeignRobot, cli, cliSpawn, lockPaths, readyTree, sandbox, track } from './helpers.js';
 
 beforeEach(() => assertNoForeignRobot());
 
@@ -154,7 +154,7 @@ describe('refusals and failures', () => {
     const { home, project } = sandbox();
     const hand = spawn('python3', ['scripts/launch_complete_robot.py', '--headless'], { cwd: project, stdio: 'ignore' });
     track(hand.pid!);
-    expect(await waitFor(() => fs.readFileSync(`/proc/${hand.pid}/cmdline`, 'utf8').includes('launch_complete_robot'), 5000)).toBe(true);
+    expect(await waitFor(() => (commandOf(hand.pid!) ?? '').includes('launch_complete_robot'), 5000)).toBe(true);
     const refused = await cli(home, ['start', 'headless'], { cwd: project });
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain(`PID ${hand.pid}`);

@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, afterEach } from 'vitest';
+import { createProcSource } from '../main/engine/proc/source.js';
+import type { ProcEntry } from '../main/engine/proc/types.js';
 import { waitFor } from '../main/engine/wait.js';
 
 /** The CLI entry as users run it. */
@@ -12,14 +14,46 @@ const FIXTURE = path.resolve(import.meta.dirname, 'fixtures', 'project');
 const temps: string[] = [];
 const started = new Map<number, string | undefined>();
 
-/** The start key of a live PID (field 22 of /proc/PID/stat), as the engine records it; undefined once it is gone. */
+/**
+ * The engine's own process reader for this platform (/proc on Linux, ps and lsof on macOS): the tests
+ * read processes through it, so that they run on a Mac too.
+ */
+export const procSource = createProcSource();
+
+/** True on Linux, where the tests of Linux-only mechanisms (subreaper, /proc/PID/environ, unshare) run. */
+export const LINUX = process.platform === 'linux';
+
+/** The start key of a live PID, as the engine records it; undefined once it is gone or a zombie. */
 export function startKey(pid: number): string | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-  } catch {
-    return undefined;
-  }
+  return procSource.read(pid)?.startKey;
+}
+
+/**
+ * A process as it is now, through a fresh reader: the engine's readers keep a command line until they see
+ * an exec, and Linux's sees one by the command name, which a pyenv shim and the Python it becomes share
+ * ("python3"); a test waiting for the exec must not be told the shim's line again.
+ */
+export function readNow(pid: number): ProcEntry | undefined {
+  return createProcSource().read(pid);
+}
+
+/** The command line of a live PID (arguments joined by spaces) as it is now, or undefined once it is gone. */
+export function commandOf(pid: number): string | undefined {
+  return readNow(pid)?.command;
+}
+
+/** The parent PID of a live PID, or undefined once it is gone. */
+export function ppidOf(pid: number): number | undefined {
+  return procSource.read(pid)?.ppid;
+}
+
+/**
+ * The arguments of `script` that run `argv` in a pseudo-terminal: util-linux's `-qec CMD /dev/null` on
+ * Linux, BSD's `-q /dev/null ARGV...` on macOS (both exec the command, so Ctrl+C reaches it first).
+ */
+export function scriptArgs(argv: string[]): string[] {
+  if (LINUX) return ['-qec', `exec ${argv.map((a) => `"${a}"`).join(' ')}`, '/dev/null'];
+  return ['-q', '/dev/null', ...argv];
 }
 
 /** A fresh temp folder, removed after the file's tests. */
@@ -76,13 +110,7 @@ export function track(...pids: number[]): void {
 
 /** True while a PID exists and is not a zombie. */
 export function alive(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
+  return procSource.read(pid) !== undefined;
 }
 
 /** Waits for the fake robot's ready file and returns the robot PID and its whole tree. */
@@ -98,19 +126,12 @@ export function allGone(pids: number[], timeoutMs = 10_000): Promise<boolean> {
   return waitFor(() => pids.every((p) => !alive(p)), timeoutMs);
 }
 
-/** PIDs of every live process whose command line contains `needle`. */
+/** PIDs of every live process (of any user) whose command line contains `needle`. */
 export function pidsMatching(needle: string): number[] {
-  const out: number[] = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const cmd = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      if (cmd.includes(needle) && alive(Number(name))) out.push(Number(name));
-    } catch {
-      // gone
-    }
-  }
-  return out;
+  return procSource
+    .list()
+    .filter((p) => p.command.includes(needle))
+    .map((p) => p.pid);
 }
 
 /** Reads the pidfile's first line (the robot PID) and tracks it. */
@@ -150,15 +171,8 @@ export async function assertEveryBbiaProcessOurs(home: string, cwd: string): Pro
 function isStartedDescendant(ppid: number, targets: readonly { pid: number; ppid: number }[]): boolean {
   for (let pid = ppid, hops = 0; pid > 1 && hops < 50; hops++) {
     if (started.has(pid)) return true;
-    let parent = targets.find((t) => t.pid === pid)?.ppid;
-    if (parent === undefined) {
-      try {
-        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-        parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      } catch {
-        return false;
-      }
-    }
+    const parent = targets.find((t) => t.pid === pid)?.ppid ?? ppidOf(pid);
+    if (parent === undefined) return false;
     pid = parent;
   }
   return false;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../main/engine/wait.js';
-import { BIN, alive, allGone, assertEveryBbiaProcessOurs, assertNoForeignRobot, cli, cliEnv, lockPaths, readyTree, sandbox, tempDir, track } from './helpers.js';
+import { BIN, alive, commandOf, scriptArgs, allGone, assertEveryBbiaProcessOurs, assertNoForeignRobot, cli, cliEnv, lockPaths, readyTree, sandbox, tempDir, track } from './helpers.js';
 
 beforeEach(() => assertNoForeignRobot());
 
@@ -15,7 +15,7 @@ function startPytest(cwd: string, env: Record<string, string>) {
   return child.pid!;
 }
 
-const cmdline = (pid: number) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+const cmdline = (pid: number) => commandOf(pid) ?? '';
 
 describe('kill-all', () => {
   it('kills this user\'s BBIA processes only: the instance, project pytest leftovers, websocket helpers; never another project\'s pytest nor its own ancestors', async () => {
@@ -73,7 +73,7 @@ describe('kill-all', () => {
     expect(await waitFor(() => cmdline(ws.pid!).includes('websocket'), 5000)).toBe(true);
     // script(1) gives the CLI a real pseudo-terminal; the answer is typed into it
     const run = (answer: string) =>
-      execa('script', ['-qec', `exec "${process.execPath}" "${BIN}" kill-all`, '/dev/null'], { cwd: project, env: cliEnv(home), extendEnv: false, input: answer, reject: false });
+      execa('script', scriptArgs([process.execPath, BIN, 'kill-all']), { cwd: project, env: cliEnv(home), extendEnv: false, input: answer, reject: false });
     const no = await run('n\n');
     expect(no.exitCode).toBe(2);
     expect(no.stdout).toContain('[y/N]');

@@ -11,7 +11,7 @@ import { createPaths } from '../main/engine/paths.js';
 import type { BbiaProcess } from '../main/engine/scan.js';
 import { DEFAULT_SETTINGS } from '../main/engine/settings/schema.js';
 import { waitFor } from '../main/engine/wait.js';
-import { BIN, alive, allGone, assertNoForeignRobot, cli, cliEnv, cliSpawn, readyTree, sandbox, tempDir, track } from './helpers.js';
+import { BIN, alive, commandOf, scriptArgs, allGone, assertNoForeignRobot, cli, cliEnv, cliSpawn, readyTree, sandbox, tempDir, track } from './helpers.js';
 
 beforeEach(() => assertNoForeignRobot());
 
@@ -59,7 +59,7 @@ describe('leftovers and cleanup', () => {
     const foreign = spawn('python3', args, { cwd: other, stdio: 'ignore' });
     const ws = spawn('python3', ['scripts/websocket_integration.py'], { cwd: project, stdio: 'ignore' });
     track(stale.pid!, foreign.pid!, ws.pid!);
-    const cmd = (pid: number) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    const cmd = (pid: number) => commandOf(pid) ?? '';
     expect(await waitFor(() => cmd(stale.pid!).includes('pytest') && cmd(ws.pid!).includes('websocket'), 5000)).toBe(true);
 
     const status = await cli(home, ['status'], { cwd: project });
@@ -115,7 +115,7 @@ describe('status --watch', () => {
     await readyTree(ready);
     // `exec`: script runs the command through $SHELL, and dash (/bin/sh, CI's shell) stays as the parent in the
     // terminal's foreground group, where Ctrl+C kills it (exit 130) whatever bbia-safe does
-    const sub = execa('script', ['-qec', `exec "${process.execPath}" "${BIN}" status --watch --interval 0.3`, '/dev/null'], { env: cliEnv(home), extendEnv: false, reject: false, stdin: 'pipe' });
+    const sub = execa('script', scriptArgs([process.execPath, BIN, 'status', '--watch', '--interval', '0.3']), { env: cliEnv(home), extendEnv: false, reject: false, stdin: 'pipe' });
     track(sub.pid!);
     let seen = '';
     sub.stdout!.on('data', (d: Buffer) => (seen += d.toString()));

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { allGone, assertNoForeignRobot, cli, lockPaths, pidsMatching, readyTree, sandbox, track } from './helpers.js';
+import { allGone, assertNoForeignRobot, cli, lockPaths, pidsMatching, procSource, readyTree, sandbox, track } from './helpers.js';
 
 beforeEach(() => assertNoForeignRobot());
 
@@ -11,7 +11,7 @@ async function race(home: string, project: string, ready: string) {
     Array.from({ length: RACERS }, () => cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready } })),
   );
   await readyTree(ready);
-  const robots = pidsMatching(`launch_complete_robot.py --headless`).filter((p) => fs.readlinkSync(`/proc/${p}/cwd`) === project);
+  const robots = pidsMatching(`launch_complete_robot.py --headless`).filter((p) => procSource.cwd(p) === project);
   track(...robots);
   return { codes: results.map((r) => r.code).sort(), robots, results };
 }

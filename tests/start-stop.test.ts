@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { execa } from 'execa';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../main/engine/wait.js';
-import { alive, allGone, assertNoForeignRobot, BIN, cli, cliEnv, cliSpawn, lockPaths, pidfilePid, readyTree, sandbox } from './helpers.js';
+import { alive, allGone, assertNoForeignRobot, BIN, cli, cliEnv, cliSpawn, LINUX, lockPaths, pidfilePid, readyTree, sandbox } from './helpers.js';
 
 beforeEach(() => assertNoForeignRobot());
 
@@ -65,7 +65,8 @@ describe('start --detach, status, stop', () => {
     expect(fs.existsSync(lockPaths(home).lock)).toBe(false);
   });
 
-  it('stops a daemonized descendant too (fork, setsid, fork, the middle gone): the instance mark in its environment finds it', async () => {
+  // Linux only: the engine reads another process's environment through /proc/PID/environ (ProcSource.hasEnv); ps cannot on macOS
+  it.skipIf(!LINUX)('stops a daemonized descendant too (fork, setsid, fork, the middle gone): the instance mark in its environment finds it [Linux only: /proc/PID/environ]', async () => {
     const { home, project, ready } = sandbox();
     const env = { BBIA_FAKE_READY: ready, BBIA_FAKE_CHILDREN: '2', BBIA_FAKE_DAEMON: '1' };
     expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env })).code).toBe(0);

@@ -57,7 +57,8 @@ describe('process readers', () => {
     const s = parsePsLine('  512   1   512   501  48000   0:12.34 Ss   Thu Nov 26 10:00:00 2026')!;
     expect(s).toMatchObject({ pid: 512, ppid: 1, pgid: 512, uid: 501, rss: 48000 * 1024, state: 'S' });
     expect(s.cpuSeconds).toBeCloseTo(12.34);
-    expect(new Date(s.startedAt).getHours()).toBe(10);
+    // ps prints lstart in UTC (TZ=UTC0): read as UTC, whatever this process's zone
+    expect(s.startedAt).toBe(Date.UTC(2026, 10, 26, 10, 0, 0));
   });
 });
 

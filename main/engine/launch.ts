@@ -20,42 +20,8 @@ export function robotArgs(mode: Mode, duration?: number): string[] {
   return args;
 }
 
-/** Finds an executable by name on PATH (or checks a path); undefined when there is none. */
-export function findExecutable(name: string, envPath = process.env.PATH ?? ''): string | undefined {
-  const isExec = (file: string) => {
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      return fs.statSync(file).isFile();
-    } catch {
-      return false;
-    }
-  };
-  if (name.includes('/')) return isExec(name) ? path.resolve(name) : undefined;
-  for (const dir of envPath.split(path.delimiter)) {
-    if (dir && isExec(path.join(dir, name))) return path.join(dir, name);
-  }
-  return undefined;
-}
-
-/**
- * The interpreter to run: the configured Python, except for the graphical mode on macOS,
- * where the MuJoCo viewer needs `mjpython` (found beside the interpreter or on PATH).
- */
-export function resolveInterpreter(python: string, mode: Mode, platform: NodeJS.Platform = process.platform): string {
-  const found = findExecutable(python);
-  if (!found) {
-    throw new BbiaError(
-      `the Python interpreter "${python}" was not found`,
-      'install Python 3, or set the interpreter: bbia-safe config set python /path/to/python3',
-    );
-  }
-  if (platform === 'darwin' && mode === 'graphical') {
-    const beside = findExecutable(path.join(path.dirname(found), 'mjpython'));
-    const mjpython = beside ?? findExecutable('mjpython');
-    if (mjpython) return mjpython;
-  }
-  return found;
-}
+// The interpreter's choice (project venv, mjpython, the login shell's PATH) lives in interpreter.ts
+export { findExecutable, resolveInterpreter } from './interpreter.js';
 
 /** True when the folder holds the robot script. */
 export function isProjectDir(dir: string): boolean {

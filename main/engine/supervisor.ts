@@ -118,7 +118,7 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
   } catch (error) {
     throw new BbiaError(`cannot create ${path.dirname(paths.robotLog)}: ${(error as Error).message}`, `check that ${paths.home} is writable`);
   }
-  const interpreter = resolveInterpreter(options.python, options.mode, options.platform);
+  const interpreter = resolveInterpreter(options.python, options.mode, options.platform, options.projectDir);
   refuseExisting(deps);
 
   let lock: HeldLock;

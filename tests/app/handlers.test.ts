@@ -4,7 +4,7 @@ import { waitFor } from '../../main/engine/wait.js';
 import path from 'node:path';
 import { PYTHON } from '../python.js';
 import { describe, expect, it } from 'vitest';
-import { alive, allGone, assertNoForeignRobot, lockPaths, pidfilePid, sandbox, track } from '../helpers.js';
+import { alive, allGone, assertNoForeignRobot, lockPaths, pidfilePid, readNow, sandbox, track } from '../helpers.js';
 import { appRig } from './rig.js';
 
 describe('the handler table against the real engine', () => {
@@ -43,13 +43,7 @@ describe('the handler table against the real engine', () => {
     const stray = spawn(PYTHON, [path.join(project, 'scripts', 'websocket_integration.py')], { stdio: 'ignore' });
     track(stray.pid!);
     // python3 may be a pyenv shim (a shell that execs the interpreter): scan it once it is the interpreter
-    const exe = () => {
-      try {
-        return fs.readlinkSync(`/proc/${stray.pid}/exe`);
-      } catch {
-        return '';
-      }
-    };
+    const exe = () => readNow(stray.pid!)?.argv[0] ?? '';
     expect(await waitFor(() => /python[\d.]*$/.test(exe()), 5000)).toBe(true);
     const listed = (await rig.state.refresh()).processes.find((p) => p.pid === stray.pid);
     expect(listed).toMatchObject({ kind: 'websocket', locked: false, leftover: true });

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MonitorState } from '../../main/engine/monitor.js';
 import { waitFor } from '../../main/engine/wait.js';
 import type { AppState } from '../../main/ipc/contract.js';
-import { alive, allGone, assertNoForeignRobot, sandbox, track } from '../helpers.js';
+import { alive, allGone, assertNoForeignRobot, commandOf, readNow, sandbox, track } from '../helpers.js';
 import { appRig } from './rig.js';
 
 vi.mock('electron', () => import('./electron-mock.js'));
@@ -157,8 +157,8 @@ describe('leftovers in the app', () => {
     const pids = pytests.map((p) => p.pid!);
     track(...pids);
     // Running pytest itself: past the wrapper a python3 may be (pyenv's shim forks helpers before its exec)
-    const exe = (pid: number) => fs.readlinkSync(`/proc/${pid}/exe`);
-    const cmd = (pid: number) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    const exe = (pid: number) => readNow(pid)?.argv[0] ?? '';
+    const cmd = (pid: number) => commandOf(pid) ?? '';
     expect(await waitFor(() => pids.every((p) => /python/.test(path.basename(exe(p))) && cmd(p).includes('pytest')), 10_000)).toBe(true);
     // Leftovers are machine-wide: wait until they are exactly these runs, past the forks of a python3
     // wrapper such as pyenv's shim, and past any other test's helper still ending (this test never signals it)

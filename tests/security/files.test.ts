@@ -11,7 +11,7 @@ import { waitFor } from '../../main/engine/wait.js';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parsePidfile } from '../../main/engine/pidfile.js';
 import { writeAtomic } from '../../main/engine/safe-fs.js';
-import { allGone, assertNoForeignRobot, BIN, cli, cliEnv, lockPaths, pidfilePid, pidsMatching, readyTree, sandbox, tempDir } from '../helpers.js';
+import { allGone, assertNoForeignRobot, BIN, cli, cliEnv, LINUX, lockPaths, pidfilePid, pidsMatching, procSource, readyTree, sandbox, tempDir } from '../helpers.js';
 
 const CYCLES = Number(process.env.BBIA_ATOMIC_CYCLES) || 200;
 
@@ -23,9 +23,11 @@ function canMount(): boolean {
   return r.status === 0;
 }
 const MOUNTS = canMount();
-// Skipped only off CI, with the reason; CI runs as root, where a skip could only hide a failure
-const SKIP_MOUNTS = !MOUNTS && process.env.CI !== 'true';
-if (SKIP_MOUNTS) console.log('[files] read-only and full home skipped: `unshare -m` + mount is not permitted for this user here');
+// Skipped only off CI, with the reason; CI runs as root, where a skip could only hide a failure. Off Linux
+// always: `unshare` and mount namespaces are Linux's, and macOS has no unprivileged way to mount a small tmpfs
+const SKIP_MOUNTS = !LINUX || (!MOUNTS && process.env.CI !== 'true');
+if (!LINUX) console.log('[files] read-only and full home skipped: they need `unshare -m` (Linux mount namespaces)');
+else if (SKIP_MOUNTS) console.log('[files] read-only and full home skipped: `unshare -m` + mount is not permitted for this user here');
 
 /** Runs `script` in a private mount namespace (sh, with H = home, P = project, N = node, B = the CLI). */
 function inNamespace(home: string, project: string, script: string) {
@@ -162,7 +164,7 @@ describe('lock and pidfile on disk', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     // The background supervisor reported the failure and may still be exiting: wait for it, then nothing may be left
     expect(await waitFor(() => pidsMatching(elsewhere).length === 0, 5000)).toBe(true);
-    expect(pidsMatching('launch_complete_robot.py').filter((p) => fs.readlinkSync(`/proc/${p}/cwd`) === elsewhere)).toEqual([]);
+    expect(pidsMatching('launch_complete_robot.py').filter((p) => procSource.cwd(p) === elsewhere)).toEqual([]);
     expect(fs.readdirSync(home).toSorted()).toEqual(before);
   });
 

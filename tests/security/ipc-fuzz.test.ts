@@ -22,7 +22,7 @@ import { createHandlers, dispatch, IpcRefusal } from '../../main/ipc/handlers.js
 import { SupervisionHolder } from '../../main/ipc/holder.js';
 import type { ConfirmRequest } from '../../main/ipc/ports.js';
 import { createStateService } from '../../main/ipc/state.js';
-import { alive, allGone, assertNoForeignRobot, sandbox, startKey, track } from '../helpers.js';
+import { alive, allGone, assertNoForeignRobot, commandOf, LINUX, procSource, sandbox, startKey, track } from '../helpers.js';
 
 const CHANNELS = Object.keys(VALIDATORS);
 const RUNS = Number(process.env.BBIA_FUZZ_RUNS) || 2500;
@@ -30,38 +30,21 @@ const realKill = process.kill.bind(process);
 
 /** The command line of a PID, for messages. */
 function cmdline(pid: number): string {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim().slice(0, 120);
-  } catch {
-    return '?';
-  }
+  return commandOf(pid)?.trim().slice(0, 120) ?? '?';
 }
 
 /** Live members of a process group. */
 function groupMembers(pgid: number): number[] {
-  const out: number[] = [];
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'latin1');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') out.push(Number(name));
-    } catch {
-      // gone
-    }
-  }
-  return out;
+  return procSource
+    .list()
+    .filter((p) => p.pgid === pgid)
+    .map((p) => p.pid);
 }
 
-/** ppid, pgid and sid of a live PID. */
+/** ppid, pgid and sid (0 where the platform does not tell) of a live PID. */
 function ids(pid: number): { ppid: number; pgid: number; sid: number } | undefined {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(f[1]), pgid: Number(f[2]), sid: Number(f[3]) };
-  } catch {
-    return undefined;
-  }
+  const p = procSource.read(pid);
+  return p && { ppid: p.ppid, pgid: p.pgid, sid: p.sid };
 }
 
 /** True when `pid` or one of its ancestors passes `test`. */
@@ -78,11 +61,7 @@ function lineage(pid: number, test: (p: number) => boolean): boolean {
 /** Every live descendant of `root` (by parent links). */
 function descendantsOf(root: number): number[] {
   const children = new Map<number, number[]>();
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const ppid = ids(Number(name))?.ppid;
-    if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-  }
+  for (const p of procSource.list()) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p.pid]);
   const out: number[] = [];
   const queue = [root];
   while (queue.length > 0) {
@@ -127,8 +106,9 @@ function canReusePids(): boolean {
 }
 
 // Skipped only off CI, with the reason; CI runs as root, where a skip could only hide a failure
-const SKIP_PID_REUSE = !canReusePids() && process.env.CI !== 'true';
-if (SKIP_PID_REUSE) console.log('[ipc-fuzz] PID-reuse case skipped: /proc/sys/kernel/ns_last_pid is not writable for this user here');
+const SKIP_PID_REUSE = !LINUX || (!canReusePids() && process.env.CI !== 'true');
+if (!LINUX) console.log('[ipc-fuzz] PID-reuse case skipped: it picks the next PID through Linux\'s /proc/sys/kernel/ns_last_pid, which macOS has no equivalent of');
+else if (SKIP_PID_REUSE) console.log('[ipc-fuzz] PID-reuse case skipped: /proc/sys/kernel/ns_last_pid is not writable for this user here');
 
 /** Spawns `argv` so that it gets PID `pid` (ns_last_pid = pid - 1 just before the fork); a few tries. */
 function spawnAtPid(pid: number, argv: string[]): ChildProcess | undefined {

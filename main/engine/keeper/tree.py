@@ -1,4 +1,5 @@
 """The robot's tree: as subreaper on Linux (orphans come to the keeper), else walked each tick; reaping."""
+import calendar
 import os
 import time
 
@@ -27,11 +28,17 @@ def linux_children(pid):
     return found
 
 
+PS = '/bin/ps'  # tests point it at a fake printing recorded output
+
+
 def ps_table():
-    """pid -> (ppid, startKey) of this user's processes from one `ps` (macOS); startKey as darwin.ts computes it."""
+    """pid -> (ppid, startKey) of this user's processes from one `ps` (macOS); startKey as darwin.ts computes it.
+
+    ps runs in UTC (TZ=UTC0) and its lstart is read as UTC, as ps-line.ts does: a local-time reading
+    would change a live process's key at the end of daylight saving time or when the zone changes."""
     r, w = os.pipe()
     try:
-        pid = os.posix_spawn('/bin/ps', ['ps', '-x', '-o', 'pid=,ppid=,lstart='], dict(os.environ, LC_ALL='C'),
+        pid = os.posix_spawn(PS, ['ps', '-xww', '-o', 'pid=,ppid=,lstart='], dict(os.environ, LC_ALL='C', TZ='UTC0'),
                              file_actions=[(os.POSIX_SPAWN_DUP2, w, 1), (os.POSIX_SPAWN_CLOSE, r)])
     except OSError:
         os.close(r)
@@ -52,7 +59,7 @@ def ps_table():
         if len(w) < 7:
             continue
         try:
-            start = time.mktime(time.strptime(' '.join(w[3:7]), '%b %d %H:%M:%S %Y'))
+            start = calendar.timegm(time.strptime(' '.join(w[3:7]), '%b %d %H:%M:%S %Y'))
         except ValueError:
             continue
         table[int(w[0])] = (int(w[1]), str(int(start)))

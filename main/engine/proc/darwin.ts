@@ -1,114 +1,141 @@
-import { execFileSync } from 'node:child_process';
-import type { ProcEntry, ProcSample, ProcSource } from './types.js';
+import { execFile, execFileSync } from 'node:child_process';
+import { judgeCpuClock, ownCpuSeconds, type CpuClockVerdict } from './cpu-clock.js';
+import { parsePsLine, psEnv, PS_FIELDS, type PsSample } from './ps-line.js';
+import type { ProcEntry, ProcSource } from './types.js';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+export { parseCpuTime, parseLstart, parsePsLine, PS_FIELDS } from './ps-line.js';
 
-/** Parses `ps` cputime (`[[dd-]hh:]mm:ss[.cc]`) into seconds. */
-export function parseCpuTime(text: string): number {
-  let days = 0;
-  let rest = text;
-  const dash = rest.indexOf('-');
-  if (dash > 0) {
-    days = Number(rest.slice(0, dash));
-    rest = rest.slice(dash + 1);
-  }
-  let seconds = 0;
-  for (const part of rest.split(':')) seconds = seconds * 60 + Number(part);
-  return days * 86400 + seconds;
+/** Where the macOS reader finds its tools, and this process's own CPU count; tests pass fakes. */
+export interface DarwinOptions {
+  /** The `ps` to run. */
+  ps?: string;
+  /** The `lsof` to run. */
+  lsof?: string;
+  /** This process's CPU time so far, seconds (process.cpuUsage), compared once with what `ps` says of it. */
+  ownCpu?: () => number;
 }
 
-/** Parses `ps` lstart (`Thu Nov 26 10:00:00 2026`, local time) into epoch ms. */
-export function parseLstart(parts: string[]): number {
-  const [, mon, day, time, year] = parts;
-  const [h, m, s] = (time ?? '0:0:0').split(':').map(Number);
-  return new Date(Number(year), MONTHS.indexOf(mon ?? ''), Number(day), h, m, s).getTime();
+interface Cached {
+  startKey: string;
+  /** The command name when the command line was read: `exec` changes it, not the PID or start time. */
+  comm: string;
+  command: string;
+  /** The working folder once read: null when lsof could not tell. */
+  cwd?: string | null;
+  /** An lsof under way (cwdAsync), shared by every caller meanwhile. */
+  reading?: Promise<string | undefined>;
+}
+
+/** The `n` line of `lsof -Fn` output: the working folder. */
+function cwdFromLsof(out: string): string | undefined {
+  return out.split('\n').find((l) => l.startsWith('n'))?.slice(1);
 }
 
 /**
- * Parses one line of `ps -o pid=,ppid=,pgid=,uid=,rss=,cputime=,state=,lstart=`.
- * The lstart field is five words; everything is space-separated.
+ * macOS reader: one `ps` call per poll, a second one only for the command lines of new identities or of
+ * processes whose command name changed (an `exec`: a pyenv shim becoming Python keeps PID and start time).
+ * Start times are read in UTC (psEnv); the working folder costs an lsof, read once per identity.
  */
-export function parsePsLine(line: string): ProcSample | undefined {
-  const w = line.trim().split(/\s+/);
-  if (w.length < 12) return undefined;
-  const startedAt = parseLstart(w.slice(7, 12));
-  const pid = Number(w[0]);
-  if (!Number.isSafeInteger(pid) || Number.isNaN(startedAt)) return undefined;
-  return {
-    pid,
-    ppid: Number(w[1]),
-    pgid: Number(w[2]),
-    sid: 0,
-    uid: Number(w[3]),
-    rss: Number(w[4]) * 1024,
-    cpuSeconds: parseCpuTime(w[5] ?? '0'),
-    state: (w[6] ?? '?').charAt(0),
-    startKey: String(startedAt / 1000),
-    startedAt,
-  };
-}
+export function createDarwinSource(options: DarwinOptions = {}): ProcSource {
+  const psPath = options.ps ?? '/bin/ps';
+  const lsofPath = options.lsof ?? '/usr/sbin/lsof';
+  const ownCpu = options.ownCpu ?? ownCpuSeconds;
+  const cache = new Map<number, Cached>();
+  let clock: CpuClockVerdict = { kind: 'undecided' };
 
-const FIELDS = 'pid=,ppid=,pgid=,uid=,rss=,cputime=,state=,lstart=';
-
-function ps(args: string[]): string {
-  try {
-    return execFileSync('/bin/ps', args, { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 64 << 20 });
-  } catch (error) {
-    // ps exits 1 when a -p list matches nothing
-    return String((error as { stdout?: string }).stdout ?? '');
+  function ps(args: string[]): string {
+    try {
+      return execFileSync(psPath, args, { encoding: 'utf8', env: psEnv(), maxBuffer: 64 << 20 });
+    } catch (error) {
+      // ps exits 1 when a -p list matches nothing
+      return String((error as { stdout?: string }).stdout ?? '');
+    }
   }
-}
 
-/** macOS reader: one `ps` call per poll, a second one only for the command lines of new identities. */
-export function createDarwinSource(): ProcSource {
-  const cache = new Map<number, { startKey: string; command: string }>();
+  /** Samples from one `ps`; judges the CPU clock on this process's own line until decided, then scales. */
+  function readPs(args: string[]): PsSample[] {
+    const before = clock.kind === 'undecided' ? ownCpu() : 0;
+    const text = ps(args);
+    const after = clock.kind === 'undecided' ? ownCpu() : 0;
+    const samples = text.split('\n').map(parsePsLine).filter((s): s is PsSample => s !== undefined);
+    const self = clock.kind === 'undecided' ? samples.find((s) => s.pid === process.pid) : undefined;
+    if (self) clock = judgeCpuClock(self.cpuSeconds, before, after, self.cpuStep);
+    if (clock.kind !== 'undecided' && clock.scale !== 1) for (const s of samples) s.cpuSeconds *= clock.scale;
+    return samples;
+  }
 
-  function withCommands(samples: ProcSample[]): ProcEntry[] {
-    const fresh = samples.filter((s) => cache.get(s.pid)?.startKey !== s.startKey).map((s) => s.pid);
+  function withCommands(samples: PsSample[]): ProcEntry[] {
+    const stale = (s: PsSample) => {
+      const c = cache.get(s.pid);
+      return !c || c.startKey !== s.startKey || c.comm !== s.comm;
+    };
+    const fresh = samples.filter(stale).map((s) => s.pid);
     if (fresh.length > 0) {
       for (const line of ps(['-ww', '-o', 'pid=,command=', '-p', fresh.join(',')]).split('\n')) {
         const m = /^\s*(\d+)\s(.*)$/.exec(line);
         if (!m) continue;
         const pid = Number(m[1]);
         const s = samples.find((x) => x.pid === pid);
-        if (s) cache.set(pid, { startKey: s.startKey, command: m[2] ?? '' });
+        if (s) cache.set(pid, { startKey: s.startKey, comm: s.comm, command: m[2] ?? '' });
       }
     }
     const out: ProcEntry[] = [];
     for (const s of samples) {
       const c = cache.get(s.pid);
       if (!c || c.startKey !== s.startKey || s.state === 'Z') continue;
-      out.push({ ...s, command: c.command, argv: c.command.split(' ') });
+      const { comm: _comm, cpuStep: _step, ...sample } = s;
+      out.push({ ...sample, command: c.command, argv: c.command.split(' ') });
     }
     return out;
   }
 
+  /** The cache entry of a PID as last read (its identity then), for the working folder. */
+  function known(pid: number): Cached | undefined {
+    return Number.isSafeInteger(pid) && pid > 0 ? cache.get(pid) : undefined;
+  }
+
   return {
     list(uid?: number): ProcEntry[] {
-      const args = uid === undefined ? ['-ax', '-o', FIELDS] : ['-x', '-U', String(uid), '-o', FIELDS];
-      const samples = ps(args)
-        .split('\n')
-        .map(parsePsLine)
-        .filter((s): s is ProcSample => s !== undefined);
+      const args = uid === undefined ? ['-axww', '-o', PS_FIELDS] : ['-xww', '-U', String(uid), '-o', PS_FIELDS];
+      const samples = readPs(args);
       const live = new Set(samples.map((s) => s.pid));
       for (const pid of cache.keys()) if (!live.has(pid)) cache.delete(pid);
       return withCommands(samples);
     },
     read(pid: number): ProcEntry | undefined {
       if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
-      const s = parsePsLine(ps(['-o', FIELDS, '-p', String(pid)]).split('\n')[0] ?? '');
+      const s = readPs(['-ww', '-o', PS_FIELDS, '-p', String(pid)])[0];
       return s ? withCommands([s])[0] : undefined;
     },
-    cwd: lsofCwd,
+    cwd(pid: number): string | undefined {
+      const c = known(pid);
+      if (c?.cwd !== undefined) return c.cwd ?? undefined;
+      let dir: string | undefined;
+      try {
+        dir = cwdFromLsof(execFileSync(lsofPath, ['-a', '-d', 'cwd', '-p', String(pid), '-Fn'], { encoding: 'utf8' }));
+      } catch {
+        dir = undefined;
+      }
+      if (c) c.cwd = dir ?? null;
+      return dir;
+    },
+    cwdAsync(pid: number): Promise<string | undefined> {
+      const c = known(pid);
+      if (c?.cwd !== undefined) return Promise.resolve(c.cwd ?? undefined);
+      if (c?.reading) return c.reading;
+      const reading = new Promise<string | undefined>((resolve) => {
+        execFile(lsofPath, ['-a', '-d', 'cwd', '-p', String(pid), '-Fn'], { encoding: 'utf8' }, (error, stdout) => {
+          resolve(error ? undefined : cwdFromLsof(stdout));
+        });
+      }).then((dir) => {
+        // Kept only if the PID still has the identity it had when the read began
+        if (c && cache.get(pid) === c) c.cwd = dir ?? null;
+        if (c) c.reading = undefined;
+        return dir;
+      });
+      if (c) c.reading = reading;
+      return reading;
+    },
+    cpuClock: () => clock,
   };
-}
-
-function lsofCwd(pid: number): string | undefined {
-  try {
-    const out = execFileSync('/usr/sbin/lsof', ['-a', '-d', 'cwd', '-p', String(pid), '-Fn'], { encoding: 'utf8' });
-    const line = out.split('\n').find((l) => l.startsWith('n'));
-    return line?.slice(1);
-  } catch {
-    return undefined;
-  }
 }

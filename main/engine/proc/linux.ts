@@ -179,8 +179,9 @@ export function createLinuxSource(): ProcSource {
       const argv = raw.split('\0');
       if (argv.at(-1) === '') argv.pop();
       const fresh: Cached = { comm, startTicks: f.startTicks, startKey: String(f.startTicks), uid, argv, command: argv.join(' '), seen: generation };
-      // A kernel thread or a zombie has an empty cmdline: do not cache it, it may exec later
-      if (argv.length > 0) cache.set(pid, fresh);
+      // A kernel thread or a zombie has an empty cmdline: do not cache it, it may exec later. Nor a pyenv or
+      // asdf shim (`bash ~/.pyenv/shims/python3 x.py`): the Python it execs has the same comm, `python3`
+      if (argv.length > 0 && !(argv[1]?.includes('/shims/') ?? false)) cache.set(pid, fresh);
       c = fresh;
     }
     c.seen = generation;

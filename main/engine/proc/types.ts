@@ -1,3 +1,5 @@
+import type { CpuClockVerdict } from './cpu-clock.js';
+
 /** One process as read from the OS in one poll. */
 export interface ProcSample {
   /** Process ID. */
@@ -46,6 +48,10 @@ export interface ProcSource {
   read(pid: number): ProcEntry | undefined;
   /** The process's working folder, when it can be read. */
   cwd(pid: number): string | undefined;
+  /** The working folder read without blocking the event loop, where reading it costs a process (macOS: lsof); cached for {@link cwd}. */
+  cwdAsync?(pid: number): Promise<string | undefined>;
+  /** What the start-up CPU clock check found, where CPU times come from `ps` (macOS); see cpu-clock.ts. */
+  cpuClock?(): CpuClockVerdict;
   /** Direct children of a process, where the platform tells them cheaply (Linux); else absent. */
   children?(pid: number): number[];
   /** True when the process's environment holds `entry` (`NAME=value`, exactly), where the platform tells (Linux); else absent. */

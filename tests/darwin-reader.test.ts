@@ -1,0 +1,167 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkCpuClock, judgeCpuClock, MACH_TICK_SCALE, ownCpuSeconds } from '../main/engine/proc/cpu-clock.js';
+import { createDarwinSource } from '../main/engine/proc/darwin.js';
+import { Scanner } from '../main/engine/scan.js';
+import { tempDir } from './helpers.js';
+
+// The macOS reader against a fake ps and lsof printing recorded BSD output (tests/fixtures/ps/README.md)
+const FIXTURES = path.resolve(import.meta.dirname, 'fixtures', 'ps');
+const PS = path.join(FIXTURES, 'fake-ps.py');
+const LSOF = path.join(FIXTURES, 'fake-lsof.sh');
+const KEEPER = path.resolve(import.meta.dirname, '..', 'main', 'engine', 'keeper');
+const FAKE_VARS = ['FAKE_PS_DIR', 'FAKE_PS_LOG', 'FAKE_PS_LOCALTIME', 'FAKE_PS_SELF_PID', 'FAKE_PS_SELF_CPU', 'FAKE_LSOF_LOG', 'TZ'];
+const saved = Object.fromEntries(FAKE_VARS.map((k) => [k, process.env[k]]));
+
+/** Sets (or, for undefined, removes) environment variables of this process for the fakes and the clock. */
+function setEnv(vars: Record<string, string | undefined>): void {
+  for (const [k, v] of Object.entries(vars)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+}
+
+const lines = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+const keys = (entries: { pid: number; startKey: string }[]) => Object.fromEntries(entries.map((p) => [p.pid, p.startKey]));
+const utc = (iso: string) => String(Date.parse(iso) / 1000);
+
+afterEach(() => setEnv(saved));
+
+describe('the macOS reader: start times in UTC (issue 11, point 6)', () => {
+  const expected = {
+    1: utc('2026-11-30T07:58:03Z'),
+    7001: utc('2026-10-25T00:30:00Z'),
+    7002: utc('2026-10-25T01:30:00Z'),
+    7003: utc('2026-03-28T23:15:42Z'),
+  };
+  // TZ for ps and this process alike; or no TZ, the Mac's zone (FAKE_PS_LOCALTIME) being another than Node's
+  const clocks = [
+    { TZ: 'Europe/Paris' },
+    { TZ: 'America/New_York' },
+    { TZ: undefined, FAKE_PS_LOCALTIME: 'Asia/Tokyo' },
+    { TZ: undefined, FAKE_PS_LOCALTIME: 'Europe/Paris' },
+  ];
+
+  it('gives the same start keys whatever the zone, the repeated hour at the end of daylight saving time included', () => {
+    for (const clock of clocks) {
+      setEnv({ FAKE_PS_DIR: path.join(FIXTURES, 'dst'), FAKE_PS_LOCALTIME: undefined, ...clock });
+      const source = createDarwinSource({ ps: PS });
+      expect(keys(source.list()), JSON.stringify(clock)).toEqual(expected);
+      expect(source.read(7002)?.startKey, JSON.stringify(clock)).toBe(expected[7002]);
+    }
+  });
+
+  it("gives the keeper's ps walk the same keys as the reader's, in any zone", async () => {
+    const code = 'import json, sys\nsys.dont_write_bytecode = True\nsys.path.insert(0, sys.argv[1])\nimport tree\ntree.PS = sys.argv[2]\nprint(json.dumps(tree.ps_table()))';
+    for (const clock of clocks) {
+      const env: Record<string, string> = { ...process.env, FAKE_PS_DIR: path.join(FIXTURES, 'dst') } as Record<string, string>;
+      delete env.TZ;
+      for (const [k, v] of Object.entries(clock)) if (v !== undefined) env[k] = v;
+      const out = await execa('python3', ['-c', code, KEEPER, PS], { env, extendEnv: false });
+      const table = JSON.parse(out.stdout) as Record<string, [number, string]>;
+      expect(Object.fromEntries(Object.entries(table).map(([pid, [, key]]) => [pid, key])), JSON.stringify(clock)).toEqual(expected);
+    }
+  });
+});
+
+describe('the macOS reader: a command line read again after exec (issue 11, point 7)', () => {
+  it('reads the new command line of a pyenv shim that became Python (same PID and start time, new comm)', () => {
+    const log = path.join(tempDir(), 'ps.log');
+    setEnv({ FAKE_PS_DIR: path.join(FIXTURES, 'exec-before'), FAKE_PS_LOG: log, FAKE_LSOF_LOG: path.join(tempDir(), 'lsof.log') });
+    const source = createDarwinSource({ ps: PS, lsof: LSOF });
+    const scanner = new Scanner(source, { uid: undefined });
+    const ctx = { projectRoots: ['/Users/x/bbia'] };
+    const before = scanner.scan(ctx);
+    const shim = before.all.find((p) => p.pid === 4711)!;
+    expect(shim.command).toBe('bash /Users/x/.pyenv/shims/python3 scripts/launch_complete_robot.py');
+    expect(before.bbia.find((p) => p.pid === 5120)).toBeUndefined();
+
+    setEnv({ FAKE_PS_DIR: path.join(FIXTURES, 'exec-after') });
+    const after = scanner.scan(ctx);
+    const python = after.all.find((p) => p.pid === 4711)!;
+    expect(python.startKey).toBe(shim.startKey);
+    expect(python.command).toBe('/Users/x/.pyenv/versions/3.12.4/bin/python3.12 scripts/launch_complete_robot.py');
+    expect(python.argv[0]).toBe('/Users/x/.pyenv/versions/3.12.4/bin/python3.12');
+    // The wrapper script that exec'd pytest in the project is a BBIA test now
+    expect(after.bbia.find((p) => p.pid === 5120)).toMatchObject({ kind: 'test', command: '/Users/x/bbia/venv/bin/python3 -m pytest tests/test_robot.py' });
+    expect(source.read(4711)?.command).toBe(python.command);
+    // Command lines are read again for the two that exec'd only, not for the unchanged ones
+    const commandReads = lines(log).filter((l) => l.includes('command='));
+    expect(commandReads.at(-1)).toMatch(/-p 4711,5120$/);
+  });
+});
+
+describe('the macOS reader: the working folder (issue 11, point 8)', () => {
+  it('runs one lsof per identity, however many scans, scanners and rule changes ask', async () => {
+    const lsofLog = path.join(tempDir(), 'lsof.log');
+    setEnv({ FAKE_PS_DIR: path.join(FIXTURES, 'exec-after'), FAKE_LSOF_LOG: lsofLog });
+    const source = createDarwinSource({ ps: PS, lsof: LSOF });
+    const roots = ['/Users/x/bbia'];
+    for (const scanner of [new Scanner(source, { uid: undefined }), new Scanner(source, { uid: undefined })]) {
+      for (let i = 0; i < 3; i++) expect(scanner.scan({ projectRoots: roots }).bbia.find((p) => p.pid === 5120)?.kind).toBe('test');
+      // New rules make the scanner classify again: the folder comes from the reader's cache
+      expect(scanner.scan({ projectRoots: roots, extraRules: [{ pattern: 'nothing-here', kind: 'other' }] }).bbia.find((p) => p.pid === 5120)?.kind).toBe('test');
+    }
+    expect(lines(lsofLog)).toEqual(['5120']);
+  });
+
+  it('reads it without blocking (one lsof for callers that ask at once), and the sync read then uses it', async () => {
+    const lsofLog = path.join(tempDir(), 'lsof.log');
+    setEnv({ FAKE_PS_DIR: path.join(FIXTURES, 'exec-after'), FAKE_LSOF_LOG: lsofLog });
+    const source = createDarwinSource({ ps: PS, lsof: LSOF });
+    source.list();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const both = await Promise.all([source.cwdAsync!(5120), source.cwdAsync!(5120)]);
+    clearInterval(timer);
+    expect(both).toEqual(['/Users/x/bbia', '/Users/x/bbia']);
+    // The event loop kept turning while lsof ran
+    expect(ticks).toBeGreaterThan(0);
+    expect(source.cwd(5120)).toBe('/Users/x/bbia');
+    expect(await source.cwdAsync!(4711)).toBeUndefined();
+    expect(source.cwd(4711)).toBeUndefined();
+    expect(lines(lsofLog)).toEqual(['5120', '4711']);
+  });
+});
+
+describe('the CPU clock check (issue 11, point 11)', () => {
+  /** Burns CPU until this process has used at least `seconds`, so that the check can decide. */
+  function burn(seconds: number): void {
+    while (ownCpuSeconds() < seconds) for (let i = 0; i < 1e5; i++) Math.sqrt(i);
+  }
+
+  it('scales CPU times when ps reads about 41x low (Mach ticks taken for nanoseconds)', () => {
+    burn(0.3);
+    setEnv({ FAKE_PS_DIR: path.join(FIXTURES, 'cpu'), FAKE_PS_SELF_PID: String(process.pid), FAKE_PS_SELF_CPU: String(ownCpuSeconds() / MACH_TICK_SCALE) });
+    const source = createDarwinSource({ ps: PS });
+    const verdict = checkCpuClock(source)!;
+    expect(verdict).toMatchObject({ kind: 'mach-ticks', scale: MACH_TICK_SCALE });
+    expect(verdict.kind === 'mach-ticks' && verdict.message).toMatch(/Mach ticks/);
+    const robot = source.list().find((p) => p.pid === 7001)!;
+    expect(robot.cpuSeconds).toBeCloseTo(3.1 * MACH_TICK_SCALE, 5);
+  });
+
+  it('leaves CPU times alone when ps agrees, and warns (without scaling) when it disagrees otherwise', () => {
+    burn(0.3);
+    setEnv({ FAKE_PS_DIR: path.join(FIXTURES, 'cpu'), FAKE_PS_SELF_PID: String(process.pid), FAKE_PS_SELF_CPU: String(ownCpuSeconds()) });
+    const agreeing = createDarwinSource({ ps: PS });
+    expect(checkCpuClock(agreeing)).toMatchObject({ kind: 'agrees', scale: 1 });
+    expect(agreeing.list().find((p) => p.pid === 7001)!.cpuSeconds).toBeCloseTo(3.1, 5);
+
+    setEnv({ FAKE_PS_SELF_CPU: String(ownCpuSeconds() / 5) });
+    const odd = checkCpuClock(createDarwinSource({ ps: PS }))!;
+    expect(odd).toMatchObject({ kind: 'disagrees', scale: 1 });
+    expect(odd.kind === 'disagrees' && odd.message).toMatch(/may be wrong/);
+  });
+
+  it('waits for enough CPU to tell, and reads procps-style whole seconds with their own slack', () => {
+    expect(judgeCpuClock(0, 0.01, 0.011).kind).toBe('undecided');
+    expect(judgeCpuClock(0.5, 0.5, 0.51).kind).toBe('agrees');
+    expect(judgeCpuClock(0.01, 0.5, 0.51).kind).toBe('mach-ticks');
+    // procps prints 00:00:01: a second of resolution cannot tell 0.8 s from 0.02 s
+    expect(judgeCpuClock(0, 0.8, 0.81, 1).kind).toBe('undecided');
+    expect(judgeCpuClock(30, 30.2, 30.3, 1).kind).toBe('agrees');
+  });
+});
