@@ -11,6 +11,8 @@ import { installCliFromApp } from './cli-install-app.js';
 import { applyLoginItem } from './login-item.js';
 import { openAppSettings } from './settings.js';
 import { createEngine } from './engine/engine.js';
+import { adoptLoginShellPath } from './engine/login-path.js';
+import { checkCpuClock } from './engine/proc/cpu-clock.js';
 import type { Mode } from './engine/launch.js';
 import { createPaths } from './engine/paths.js';
 import { electronDialogs } from './dialogs.js';
@@ -42,7 +44,14 @@ async function main(): Promise<void> {
   const paths = createPaths();
   const settings = openAppSettings(paths);
   if (settings.problem) log(settings.problem);
+  // Opened from Finder or at login, the app gets launchd's PATH (/usr/bin:/bin:...): take the login shell's,
+  // so python3, mjpython and the keeper's Python are the ones the terminal finds (no-op off macOS)
+  const loginPath = await adoptLoginShellPath().catch(() => undefined);
+  if (loginPath) log(`PATH from the login shell: ${loginPath}`);
   const engine = createEngine({ paths, settings: settings.port.read(), warnings: settings.problem ? [settings.problem] : [] });
+  // Some macOS builds report CPU time in Mach ticks (about 41x low): checked once, scaled or reported
+  const clock = checkCpuClock(engine.source);
+  if (clock && (clock.kind === 'mach-ticks' || clock.kind === 'disagrees')) log(clock.message);
   const lang = langOf(app.getLocale());
   const t = appTranslator(lang);
   // Launch at login follows the setting from the first run, not only once it is changed
