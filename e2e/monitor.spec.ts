@@ -141,7 +141,8 @@ test.describe('history, runaways, leftovers and the log in the popover, against 
     await page.locator('#mode').selectOption('test');
     await page.locator('#start').click();
     await expect(page.locator('#message')).toContainText('Robot started: PID');
-    await expect(page.locator('#exit-note')).toContainText('Exited on its own (exit code 0)', { timeout: 15_000 });
+    // A test run that exits 0 is a normal end: said as finished, not as an exit on its own
+    await expect(page.locator('#exit-note')).toContainText('Finished its run (exit code 0)', { timeout: 15_000 });
     await expect(page.locator('#log-lines')).toContainText('robot done');
     await expect(page.locator('#inst-title')).toHaveText('No robot running');
     // Nothing restarted it: Start waits for the user
