@@ -20,7 +20,7 @@ test.describe('history, runaways, leftovers and the log in the popover, against 
   let release: string;
   const pytests: ChildProcess[] = [];
   // Thresholds no busy loop reaches, until a scenario lowers them
-  const calm = { cpuPercent: 1000, sustainSeconds: 1, memoryMB: 100_000 };
+  const calm = { cpuPercent: 1000, robotCpuPercent: 1000, sustainSeconds: 1, memoryMB: 100_000 };
 
   test.beforeAll(async () => {
     started = await startHarness({ BBIA_FAKE_BUSY: '1', BBIA_FAKE_CHILDREN: '2' });
@@ -96,7 +96,7 @@ test.describe('history, runaways, leftovers and the log in the popover, against 
   });
 
   test('a real runaway turns the popover to warning, naming the process and how long it has been over', async ({ page }) => {
-    await h.call('settings:set', { runaway: { cpuPercent: 30, sustainSeconds: 1, memoryMB: 100_000 } });
+    await h.call('settings:set', { runaway: { cpuPercent: 30, robotCpuPercent: 30, sustainSeconds: 1, memoryMB: 100_000 } });
     const robot = Number(fs.readFileSync(path.join(h.home, '.bbia_sim.pid'), 'utf8').split('\n')[0]);
     await expect(page.locator('#reasons')).toContainText(new RegExp(`Runaway: PID ${robot} \\(robot\\) at \\d+% CPU for \\d+s \\(threshold 30% for 1 s\\)`), { timeout: 15_000 });
     await expect(page.locator('#popover')).toHaveAttribute('data-health', 'warning');
@@ -141,7 +141,8 @@ test.describe('history, runaways, leftovers and the log in the popover, against 
     await page.locator('#mode').selectOption('test');
     await page.locator('#start').click();
     await expect(page.locator('#message')).toContainText('Robot started: PID');
-    await expect(page.locator('#exit-note')).toContainText('Exited on its own (exit code 0)', { timeout: 15_000 });
+    // A test run that exits 0 is a normal end: said as finished, not as an exit on its own
+    await expect(page.locator('#exit-note')).toContainText('Finished its run (exit code 0)', { timeout: 15_000 });
     await expect(page.locator('#log-lines')).toContainText('robot done');
     await expect(page.locator('#inst-title')).toHaveText('No robot running');
     // Nothing restarted it: Start waits for the user

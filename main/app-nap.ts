@@ -1,5 +1,6 @@
 import { powerSaveBlocker } from 'electron';
 import type { Engine } from './engine/engine.js';
+import type { EngineLog } from './i18n/engine-text.js';
 import type { Mode } from './engine/launch.js';
 import type { Supervision, SupervisionEnd } from './engine/supervisor.js';
 import { SupervisionHolder } from './ipc/holder.js';
@@ -47,8 +48,8 @@ export class AwakeSupervisionHolder extends SupervisionHolder {
     super(engine, onEnded);
   }
 
-  override async start(mode: Mode, projectDir: string, log?: (message: string) => void): Promise<Supervision> {
-    const sup = await super.start(mode, projectDir, log);
+  override async start(mode: Mode, projectDir: string, log?: EngineLog, extraArgs: readonly string[] = []): Promise<Supervision> {
+    const sup = await super.start(mode, projectDir, log, extraArgs);
     this.guard.hold();
     // After the holder's own handler (registered first) has cleared `current`, whether the robot ended or the supervision failed
     const settled = () => {

@@ -58,10 +58,14 @@ export class Notifier {
     this.#show('bbia-safe', body, []);
   }
 
-  /** Reports a robot that exited on its own (not one stopped on request); restarting stays the user's decision. */
+  /** Reports a robot that exited on its own (not one stopped on request); restarting stays the user's decision. A timed run that ended normally is said so, not as a failure. */
   exited(end: SupervisionEnd): void {
     if (end.stoppedBy) return;
     const { t } = this;
+    if (end.finished) {
+      this.#show(t('finishedTitle'), t('finishedBody', { how: exitWords(end, t) }), [{ text: t('actionShow'), run: () => this.actions.show() }]);
+      return;
+    }
     const last = end.lastLines?.at(-1);
     const body = [t('exitedBody', { how: exitWords(end, t) }), last ? t('exitedLast', { line: last.slice(0, 120) }) : ''].filter(Boolean).join('\n');
     this.#show(t('exitedTitle'), body, [{ text: t('actionShow'), run: () => this.actions.show() }]);

@@ -1,10 +1,11 @@
 import type { SettingsView } from '../main/ipc/contract.js';
+import { formatRobotArgs, parseRobotArgs } from '../main/engine/settings/robot-args.js';
 import { byId } from './format.js';
 
 type Key = keyof SettingsView;
 const TEXT: Key[] = ['python', 'defaultMode'];
 const NUMBER: Key[] = ['stopTimeout', 'pollInterval', 'leftoverMinutes'];
-const RUNAWAY = ['cpuPercent', 'sustainSeconds', 'memoryMB'] as const;
+const RUNAWAY = ['cpuPercent', 'robotCpuPercent', 'sustainSeconds', 'memoryMB'] as const;
 let shown: SettingsView | undefined;
 const CHECK: Key[] = ['confirmStop', 'confirmBeforeQuit', 'notifications', 'launchAtLogin'];
 
@@ -13,8 +14,10 @@ export function fillSettings(settings: SettingsView): void {
   shown = settings;
   for (const key of RUNAWAY) {
     const input = byId<HTMLInputElement>(`s-runaway-${key}`);
-    if (document.activeElement !== input) input.value = String(settings.runaway[key]);
+    if (document.activeElement !== input) input.value = String(settings.runaway[key] ?? '');
   }
+  const args = byId<HTMLInputElement>('s-robotArgs');
+  if (document.activeElement !== args) args.value = formatRobotArgs(settings.robotArgs);
   byId<HTMLInputElement>('s-projectDir').value = settings.projectDir;
   byId<HTMLInputElement>('s-projectDir').title = settings.projectDir;
   for (const key of [...TEXT, ...NUMBER]) {
@@ -46,6 +49,12 @@ export function wireSettings(report: (ok: boolean, message: string) => void, ref
       if (shown && Number.isFinite(value)) void save({ runaway: { ...shown.runaway, [key]: value } });
     });
   }
+  // The launcher's arguments: a shell-like line or a JSON list; a line that does not parse is said so, nothing saved
+  byId<HTMLInputElement>('s-robotArgs').addEventListener('change', (e) => {
+    const parsed = parseRobotArgs((e.target as HTMLInputElement).value);
+    if ('args' in parsed) void save({ robotArgs: parsed.args });
+    else report(false, `robotArgs: ${parsed.problem[document.documentElement.lang === 'fr' ? 'fr' : 'en']}`);
+  });
   for (const key of CHECK) byId<HTMLInputElement>(`s-${key}`).addEventListener('change', (e) => void save({ [key]: (e.target as HTMLInputElement).checked }));
   byId('pick').addEventListener('click', async () => {
     const result = await window.bbia.pickProject();

@@ -61,7 +61,7 @@ function renderLog(state: AppState, tr: Tr): void {
   note.hidden = !exit;
   if (exit) {
     const how = exit.exitCode !== null ? tr('exitCode', { code: exit.exitCode }) : tr('exitSignal', { signal: exit.signal ?? '?' });
-    note.textContent = tr('exited', { how, at: new Date(exit.at).toLocaleTimeString() });
+    note.textContent = tr(exit.finished ? 'finished' : 'exited', { how, at: new Date(exit.at).toLocaleTimeString() });
   }
   // The newest lines, one per row (cut with an ellipsis; the whole line on hover), scrolled to the end
   const box = byId('log-lines');

@@ -21,7 +21,7 @@ describe('runaways', () => {
     const hog = spawn('python3', ['scripts/launch_complete_robot.py', '--headless'], { cwd: project, env: { ...process.env, BBIA_FAKE_BUSY: '1', BBIA_FAKE_READY: ready }, stdio: 'ignore' });
     track(hog.pid!);
     await readyTree(ready);
-    const settings = { ...structuredClone(DEFAULT_SETTINGS), runaway: { cpuPercent: 40, sustainSeconds: 1, memoryMB: 100000 } };
+    const settings = { ...structuredClone(DEFAULT_SETTINGS), runaway: { cpuPercent: 40, robotCpuPercent: 40, sustainSeconds: 1, memoryMB: 100000 } };
     const engine = createEngine({ paths: createPaths({ home }), settings, cwd: project });
     const monitor = new Monitor(engine, { intervalMs: 200, machine: false });
     let started = 0;
@@ -83,7 +83,7 @@ describe('logs and the last exit', () => {
     expect(tail.code).toBe(0);
     expect(tail.stdout.trim().split('\n')).toEqual([expect.stringContaining('robot running'), 'robot done']);
     const status = await cli(home, ['status']);
-    expect(status.stdout).toMatch(/Last run: robot PID \d+ exited on its own \(code 5\)/);
+    expect(status.stdout).toMatch(/Last run: robot PID \d+ exited on its own \(exit code 5\)/);
 
     const follow = cliSpawn(home, ['logs', '-f', '-n', '1']);
     let seen = '';

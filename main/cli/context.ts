@@ -33,7 +33,7 @@ export function createContext(): CliContext {
   const t = translator(lang);
   const paths = createPaths();
   const loaded = loadSettings(paths);
-  if (loaded.problem) io.err(t('warning', { text: loaded.problem }));
+  if (loaded.problem) io.err(t('warning', { text: loaded.problemIn?.(t.lang) ?? loaded.problem }));
   const engine = createEngine({
     paths,
     settings: loaded.settings,

@@ -4,7 +4,7 @@ import type { Lang } from '../i18n/fill.js';
 import { reasonText } from '../i18n/reasons.js';
 import type { LastExit } from '../engine/last-exit.js';
 import type { BbiaProcess } from '../engine/scan.js';
-import type { Translate } from './i18n.js';
+import { exitHow, type Translate } from './i18n.js';
 
 /** Megabytes with one decimal, as the seed's screen shows RAM. */
 export function formatMB(bytes: number): string {
@@ -78,7 +78,8 @@ export function statusJson(report: StatusReport): unknown {
   };
 }
 
-/** The status line of a robot that exited on its own. */
+/** The status line of a robot that ended on its own: a normal end of a timed run, or an exit to look into. */
 export function formatLastExit(last: LastExit, t: Translate): string {
-  return t('lastExit', { pid: last.pid, how: last.exitCode !== null ? `code ${last.exitCode}` : `${last.signal}`, at: last.at });
+  const how = exitHow(t, last);
+  return last.finished ? t('lastFinished', { pid: last.pid, mode: last.mode, how, at: last.at }) : t('lastExit', { pid: last.pid, how, at: last.at });
 }

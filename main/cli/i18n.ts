@@ -1,3 +1,4 @@
+import { engineText } from '../i18n/engine-text.js';
 import { langOf, translatorOf, type Lang, type Translator } from '../i18n/fill.js';
 
 /** The language of the locale (LC_ALL, then LC_MESSAGES, then LANG). */
@@ -42,12 +43,17 @@ const en = {
   foreground: 'Ctrl+C (or closing this terminal) stops it and everything it started.',
   stopping: 'Received {signal}: stopping the robot and its whole tree...',
   exited: 'The robot exited on its own ({how}). Last lines of its log:',
+  finished: 'The robot finished its {mode} run ({how}).',
+  lastLine: '  | {line}',
+  portHeld: 'Port {port} is already in use by PID {pid}: {command}\n  -> stop that process (bbia-safe status lists it when it is a BBIA process: bbia-safe stop --pid, cleanup or kill-all), or give the robot another port',
+  portHeldUnknown: 'Port {port} is already in use, by a process of another user or outside this system (a container)\n  -> free that port, or give the robot another port',
   endStopped: 'Stopped ({n} process(es), {ms} ms); lock files removed.',
   noLeftovers: 'No leftovers (test, websocket or viewer processes outside the instance, older than {minutes} min).',
   willCleanup: 'Will stop {n} leftover(s) (outside the instance, older than {minutes} min):',
   cleaned: 'Cleaned up {n} leftover(s): {total} process(es) with their trees, {killed} needed SIGKILL.',
   leftoversLine: '{n} leftover(s): clear them with bbia-safe cleanup',
   lastExit: 'Last run: robot PID {pid} exited on its own ({how}) at {at}; see bbia-safe logs',
+  lastFinished: 'Last run: robot PID {pid} finished its {mode} run ({how}) at {at}',
   watchFooter: 'Ctrl+C to quit. History: last 10 minutes ({interval} samples).',
 };
 
@@ -88,24 +94,34 @@ const fr: typeof en = {
   foreground: 'Ctrl+C (ou fermer ce terminal) l\'arrête, avec tout ce qu\'il a lancé.',
   stopping: '{signal} reçu : arrêt du robot et de tout son arbre...',
   exited: 'Le robot s\'est arrêté de lui-même ({how}). Dernières lignes de son journal :',
+  finished: 'Le robot a terminé son exécution {mode} ({how}).',
+  lastLine: '  | {line}',
+  portHeld: 'Le port {port} est déjà pris par le PID {pid} : {command}\n  -> arrêtez ce processus (bbia-safe status le liste si c’est un processus BBIA : bbia-safe stop --pid, cleanup ou kill-all), ou donnez un autre port au robot',
+  portHeldUnknown: 'Le port {port} est déjà pris, par un processus d’un autre utilisateur ou hors de ce système (un conteneur)\n  -> libérez ce port, ou donnez un autre port au robot',
   endStopped: 'Arrêté ({n} processus, {ms} ms) ; fichiers de verrou supprimés.',
   noLeftovers: 'Aucun reste (tests, websocket ou visualiseurs hors instance, plus vieux que {minutes} min).',
   willCleanup: 'Arrêt de {n} reste(s) (hors instance, plus vieux que {minutes} min) :',
   cleaned: '{n} reste(s) nettoyé(s) : {total} processus avec leurs arbres, {killed} ont nécessité SIGKILL.',
   leftoversLine: '{n} reste(s) : nettoyez-les avec bbia-safe cleanup',
   lastExit: 'Dernière exécution : le robot PID {pid} s\'est arrêté de lui-même ({how}) à {at} ; voir bbia-safe logs',
+  lastFinished: 'Dernière exécution : le robot PID {pid} a terminé son exécution {mode} ({how}) à {at}',
   watchFooter: 'Ctrl+C pour quitter. Historique : 10 dernières minutes ({interval} mesures).',
 };
 
 /** A message key. */
 export type MessageKey = keyof typeof en;
 
-/** A translator bound to one language. */
-export type Translate = Translator<MessageKey>;
+/** A translator bound to one language, which it names (for the engine's texts: main/i18n/engine-text.ts). */
+export type Translate = Translator<MessageKey> & { lang: Lang };
 
 /** Returns the translator of a language; `{name}` placeholders are filled from `vars`. */
 export function translator(lang: Lang): Translate {
-  return translatorOf({ en, fr }, lang);
+  return Object.assign(translatorOf({ en, fr }, lang), { lang });
+}
+
+/** How a robot ended, in the translator's language: `exit code 5`, `signal SIGSEGV`. */
+export function exitHow(t: Translate, end: { exitCode: number | null; signal: string | null }): string {
+  return engineText(t.lang, end.exitCode !== null ? { key: 'exitCode', vars: { code: end.exitCode } } : { key: 'exitSignal', vars: { signal: end.signal ?? '?' } });
 }
 
 /** True when the answer means yes in either language. */

@@ -18,14 +18,16 @@ const HELP = `bbia-safe: one safe BBIA robot simulation at a time
 
 Usage:
   bbia-safe status [--json | --watch]           the instance and every BBIA process (CPU, RAM, age); --watch: live, with history
-  bbia-safe start [MODE] [--project DIR] [--duration S] [--detach]
-                                                MODE: graphical (default), headless, test
+  bbia-safe start [MODE] [--project DIR] [--duration S] [--detach] [-- ARGS...]
+                                                MODE: graphical (default), headless, test; ARGS go to the launcher
+                                                (e.g. -- --model reachy_mini.xml), after the robotArgs setting
   bbia-safe stop [--force] [--timeout S]        stop the instance's whole process tree
   bbia-safe stop --pid PID [--force]            stop one robot that bbia-safe did not start, with its tree
   bbia-safe kill-all [--force]                  last resort: SIGKILL every BBIA process of this user
   bbia-safe cleanup [--force] [--timeout S]     stop the leftovers: old test, websocket and viewer processes outside the instance
   bbia-safe logs [-f] [-n N]                    the robot's log (follow with -f)
   bbia-safe config [path | get [KEY] | set KEY VALUE]   the settings shared with the menu-bar app
+  bbia-safe config set robotArgs -- ARGS...     the launcher arguments used at every start (no ARGS: none)
 
 Exit codes: 0 done, 1 failed, 2 usage or confirmation missing, 3 refused (an instance already runs).`;
 
@@ -47,27 +49,29 @@ export interface ParsedCommand {
   options: Record<string, string | number | boolean | undefined>;
   /** Positional arguments. */
   positional: string[];
+  /** Arguments after `--` (start's robot arguments, config's robotArgs); undefined without `--`. */
+  rest?: string[];
 }
 
 /** Parses argv into a command without running anything; every mistake is a usage error (exit 2). */
 export function parseCommand(argv: readonly string[]): ParsedCommand {
   const [command, ...rest] = argv;
   if (command === undefined || !Object.hasOwn(SPECS, command)) {
-    throw new BbiaError(`unknown command ${quote(command ?? '')}`, 'run bbia-safe --help for the list of commands', ExitCode.usage);
+    throw BbiaError.of('unknownCommand', { command: quote(command ?? '') }, ExitCode.usage);
   }
-  const { options, positional } = parseArgs(rest, SPECS[command]!);
-  if (command === 'start' && positional[0] !== undefined && !(MODES as readonly string[]).includes(positional[0])) {
-    throw new BbiaError(`unknown mode ${quote(positional[0])}`, `usage: ${startSpec.usage}`, ExitCode.usage);
+  const parsed = parseArgs(rest, SPECS[command]!);
+  if (command === 'start' && parsed.positional[0] !== undefined && !(MODES as readonly string[]).includes(parsed.positional[0])) {
+    throw BbiaError.of('unknownMode', { mode: quote(parsed.positional[0]) }, ExitCode.usage, { key: 'usage', vars: { usage: startSpec.usage } });
   }
-  return { command, options, positional };
+  return { command, ...parsed };
 }
 
-async function dispatch(ctx: CliContext, { command, options, positional }: ParsedCommand): Promise<number> {
+async function dispatch(ctx: CliContext, { command, options, positional, rest }: ParsedCommand): Promise<number> {
   switch (command) {
     case 'status':
       return status(ctx, options as { json?: boolean });
     case 'start':
-      return start(ctx, positional, options as { project?: string; duration?: number; detach?: boolean });
+      return start(ctx, positional, options as { project?: string; duration?: number; detach?: boolean }, rest);
     case 'stop':
       return stop(ctx, options as { force?: boolean; timeout?: number; pid?: string });
     case 'kill-all':
@@ -77,7 +81,7 @@ async function dispatch(ctx: CliContext, { command, options, positional }: Parse
     case 'logs':
       return logs(ctx, options as { f?: boolean; n?: number });
     default:
-      return config(ctx, positional);
+      return config(ctx, positional, rest);
   }
 }
 
@@ -97,7 +101,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === '__supervise') return await superviseDetached(createContext(), rest[0]);
     if (command === '__keeper-end') return await keeperEnd(createContext());
-    if (Object.hasOwn(SPECS, command) && (rest.includes('--help') || (command !== 'logs' && rest.includes('-h')))) {
+    // Only before `--`: what follows goes to the launcher (its own --help included)
+    const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+    if (Object.hasOwn(SPECS, command) && (own.includes('--help') || (command !== 'logs' && own.includes('-h')))) {
       io.out(`usage: ${SPECS[command]!.usage}`);
       return 0;
     }

@@ -1,4 +1,5 @@
 import { BbiaError } from '../engine/errors.js';
+import { engineText } from '../i18n/engine-text.js';
 import type { Translate } from './i18n.js';
 
 /** Where the command line writes; a closed terminal (EIO, EPIPE) never crashes it. */
@@ -24,18 +25,23 @@ export function processOutput(): Output {
   return { out: (t) => write(process.stdout, t), err: (t) => write(process.stderr, t) };
 }
 
+/** An error's message and hint in the translator's language (a keyed BbiaError), else as written. */
+export function errorWords(error: BbiaError, t: Translate): { message: string; hint: string } {
+  return {
+    message: error.text ? engineText(t.lang, error.text) : error.message,
+    hint: error.hintText ? engineText(t.lang, error.hintText) : error.hint,
+  };
+}
+
 /** Prints an error as the house style wants it: what failed, then what to do; returns its exit code. */
 export function reportError(error: unknown, io: Output, t: Translate): number {
-  if (error instanceof BbiaError && error.hint === '') {
-    io.err(error.message);
-    return error.exitCode;
+  const e = error instanceof BbiaError ? error : BbiaError.of('bug', { why: error instanceof Error ? error.message : String(error) });
+  const { message, hint } = errorWords(e, t);
+  if (hint === '') {
+    io.err(message);
+    return e.exitCode;
   }
-  if (error instanceof BbiaError) {
-    io.err(t('error', { text: error.message }));
-    io.err(t('next', { text: error.hint }));
-    return error.exitCode;
-  }
-  io.err(t('error', { text: error instanceof Error ? error.message : String(error) }));
-  io.err(t('next', { text: 'this is a bug in bbia-safe; please report it with the command you ran' }));
-  return 1;
+  io.err(t('error', { text: message }));
+  io.err(t('next', { text: hint }));
+  return e.exitCode;
 }

@@ -332,11 +332,11 @@ export function createEngine(options: EngineOptions = {}) {
       const instance = snap.inspection.live?.robot.pid;
       if (!found) {
         const hint = robotsOf(snap.processes).map((r) => r.pid).join(', ');
-        throw new BbiaError(`no BBIA process has PID ${pid}`, hint ? `the robots running now: PID ${hint} (bbia-safe status)` : 'no robot runs now: bbia-safe status', ExitCode.usage);
+        throw BbiaError.of('pidNotBbia', { pid }, ExitCode.usage, hint ? { key: 'pidNotBbiaHint', vars: { robots: hint } } : { key: 'pidNoRobotHint' });
       }
-      if (pid === instance) throw new BbiaError(`PID ${pid} is the instance's robot`, 'stop it with: bbia-safe stop', ExitCode.usage);
+      if (pid === instance) throw BbiaError.of('pidIsInstance', { pid }, ExitCode.usage);
       if (found.kind !== 'robot' || found.depth !== 0) {
-        throw new BbiaError(`PID ${pid} is not a robot (it is a ${found.kind} process: ${found.command})`, 'stop --pid stops a robot only; for the rest: bbia-safe cleanup, or bbia-safe kill-all', ExitCode.usage);
+        throw BbiaError.of('pidNotRobot', { pid, kind: found.kind, command: found.command }, ExitCode.usage);
       }
       const at = snap.processes.indexOf(found);
       const rest = snap.processes.slice(at + 1);

@@ -1,3 +1,5 @@
+import { engineText, type EngineTextKey, type TextRef, type TextVars } from '../i18n/engine-text.js';
+
 /** Exit codes of the outside contract (docs/contract.md). */
 export const ExitCode = {
   ok: 0,
@@ -9,12 +11,20 @@ export const ExitCode = {
 /** A numeric exit code of the contract. */
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
-/** A failure the user can act on: what went wrong, what to do next, and the exit code it maps to. */
+/**
+ * A failure the user can act on: what went wrong, what to do next, and the exit code it maps to.
+ * Made with {@link BbiaError.of}, it also carries its text's key and values (main/i18n/engine-text.ts),
+ * so each front prints it in the user's language; `message` and `hint` are the English text.
+ */
 export class BbiaError extends Error {
   /** Contract exit code for this failure. */
   readonly exitCode: ExitCodeValue;
   /** One sentence telling the user what to do next. */
   readonly hint: string;
+  /** The message as a key and values, when it has one. */
+  text?: TextRef;
+  /** The hint as a key and values, when it has one. */
+  hintText?: TextRef;
 
   /** Creates an error with its exit code and a next-step hint. */
   constructor(message: string, hint: string, exitCode: ExitCodeValue = ExitCode.failed) {
@@ -22,6 +32,15 @@ export class BbiaError extends Error {
     this.name = 'BbiaError';
     this.hint = hint;
     this.exitCode = exitCode;
+  }
+
+  /** An error from the text catalogue: `key` and its hint `<key>Hint` (or `hint`), both filled from `vars`. */
+  static of(key: EngineTextKey, vars: TextVars = {}, exitCode: ExitCodeValue = ExitCode.failed, hint?: TextRef): BbiaError {
+    const hintText = hint ?? { key: `${key}Hint` as EngineTextKey, vars };
+    const error = new BbiaError(engineText('en', { key, vars }), engineText('en', hintText), exitCode);
+    error.text = { key, vars };
+    error.hintText = hintText;
+    return error;
   }
 }
 

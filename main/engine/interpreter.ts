@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { BbiaError } from './errors.js';
+import { BbiaError, ExitCode } from './errors.js';
 import type { Mode } from './launch.js';
 
 /** The `python` setting's default: a name looked up on PATH, or the project's own interpreter when it has one. */
@@ -67,20 +67,14 @@ export function chooseInterpreter(setting: string, mode: Mode, ctx: InterpreterC
   const own = setting === DEFAULT_PYTHON && ctx.projectDir ? projectPython(ctx.projectDir) : undefined;
   const python = own ?? findExecutable(setting, envPath);
   if (!python) {
-    throw new BbiaError(
-      `the Python interpreter "${setting}" was not found`,
-      'install Python 3, or set the interpreter: bbia-safe config set python /path/to/python3',
-    );
+    throw BbiaError.of('pythonNotFound', { python: setting });
   }
   const origin = own ? 'project' : setting.includes('/') ? 'setting' : 'path';
   if ((ctx.platform ?? process.platform) !== 'darwin' || mode !== 'graphical') return { python, origin, command: python };
   // A project venv's mjpython is beside its python; one elsewhere would run without the project's packages
   const mjpython = findExecutable(path.join(path.dirname(python), 'mjpython')) ?? (own ? undefined : findExecutable('mjpython', envPath));
   if (!mjpython) {
-    throw new BbiaError(
-      `the graphical mode needs mjpython on macOS (MuJoCo's viewer does not open under plain python), and there is none beside ${python}${own ? '' : ' or on PATH'}`,
-      `install MuJoCo into that Python, which provides mjpython: ${python} -m pip install mujoco; or start without the viewer: bbia-safe start headless`,
-    );
+    throw BbiaError.of(own ? 'mjpythonMissingVenv' : 'mjpythonMissing', { python }, ExitCode.failed, { key: 'mjpythonMissingHint', vars: { python } });
   }
   return { python, origin, command: mjpython };
 }

@@ -13,8 +13,18 @@ export interface LastExit {
   signal: string | null;
   /** When it ended, ISO 8601. */
   at: string;
-  /** The last lines of its log. */
+  /** The last lines of its log (this run's only). */
   lastLines: string[];
+  /** True for a normal end: a timed run (test mode, or `--duration`) that exited 0. Absent in older records. */
+  finished?: boolean;
+}
+
+/**
+ * True for a run that ends by itself when all goes well: the test mode, or any run given `--duration`
+ * (by `start --duration`, the robotArgs setting or `start -- ARGS`); its exit 0 is a normal end, not a warning.
+ */
+export function isTimedRun(record: { mode: string; command: string }): boolean {
+  return record.mode === 'test' || /(^|\s)--duration(\s|=|$)/.test(record.command);
 }
 
 /** Records the end of a robot that exited on its own. */

@@ -11,13 +11,16 @@ export type Mode = (typeof MODES)[number];
 /** The robot script, relative to the project folder. */
 export const ROBOT_SCRIPT = path.join('scripts', 'launch_complete_robot.py');
 
-/** The seed's flags for each mode, plus `--duration S` when asked. */
-export function robotArgs(mode: Mode, duration?: number): string[] {
+/**
+ * The launcher's arguments: the script, the seed's flags for the mode, `--duration S` when asked, then
+ * `extra` as it is (the robotArgs setting, then `start -- ARGS`), so the user's own flags come last.
+ */
+export function robotArgs(mode: Mode, duration?: number, extra: readonly string[] = []): string[] {
   const args = [ROBOT_SCRIPT];
   if (mode === 'headless') args.push('--headless');
   if (mode === 'test') args.push('--headless', '--duration', '2');
   if (duration !== undefined) args.push('--duration', String(duration));
-  return args;
+  return [...args, ...extra];
 }
 
 // The interpreter's choice (project venv, mjpython, the login shell's PATH) lives in interpreter.ts
@@ -36,19 +39,13 @@ export function isProjectDir(dir: string): boolean {
 export function resolveProjectDir(option: string | undefined, cwd: string, saved: string): string {
   const candidate = option ? path.resolve(cwd, option) : isProjectDir(cwd) ? cwd : saved;
   if (!candidate) {
-    throw new BbiaError(
-      'no BBIA project folder: the current folder has no scripts/launch_complete_robot.py and none is saved',
-      'run it from the project folder, pass --project DIR, or save one: bbia-safe config set projectDir DIR',
-    );
+    throw BbiaError.of('noProjectDir');
   }
   if (!fs.existsSync(candidate)) {
-    throw new BbiaError(`the project folder ${candidate} does not exist`, 'pass an existing folder with --project DIR');
+    throw BbiaError.of('projectDirMissing', { dir: candidate });
   }
   if (!isProjectDir(candidate)) {
-    throw new BbiaError(
-      `${candidate} has no ${ROBOT_SCRIPT}`,
-      'pass the BBIA project folder (the one holding scripts/launch_complete_robot.py) with --project DIR',
-    );
+    throw BbiaError.of('projectDirNoScript', { dir: candidate, script: ROBOT_SCRIPT });
   }
   return path.resolve(candidate);
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Paths } from './paths.js';
 import type { ProcIdentity } from './proc/types.js';
 import { moveAside } from './safe-fs.js';
+import type { TextRef } from '../i18n/engine-text.js';
 
 /** How often a held lock's mtime is refreshed; a lock without an owner is stale after three missed refreshes. */
 export const LOCK_UPDATE_MS = Number(process.env.BBIA_SAFE_LOCK_UPDATE_MS) || 5000;
@@ -48,9 +49,9 @@ export function readOwner(lockFile: string): (ProcIdentity & { token: string }) 
 
 /**
  * Clears what must never be trusted at the lock path: a symlink (removed, its target untouched)
- * or a plain file such as the seed tool's (moved aside). Returns a warning, if any.
+ * or a plain file such as the seed tool's `bbia_safe.sh` wrote (moved aside). Returns what to tell the user, if anything.
  */
-export function sanitizeLockPath(file: string): string | undefined {
+export function sanitizeLockPath(file: string): TextRef | undefined {
   let st: fs.Stats;
   try {
     st = fs.lstatSync(file);
@@ -59,11 +60,11 @@ export function sanitizeLockPath(file: string): string | undefined {
   }
   if (st.isSymbolicLink()) {
     fs.unlinkSync(file);
-    return `${file} was a symbolic link; removed it (its target was not touched)`;
+    return { key: 'symlinkLockRemoved', vars: { file } };
   }
   if (!st.isDirectory()) {
     const aside = moveAside(file);
-    return `${file} was not a bbia-safe lock (a plain file, perhaps the old tool's); moved it to ${aside}`;
+    return { key: 'oldLockSetAside', vars: { file, aside: aside ?? '?' } };
   }
   return undefined;
 }

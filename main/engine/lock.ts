@@ -4,6 +4,7 @@ import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { BbiaError, ExitCode, isErrno } from './errors.js';
 import type { Paths } from './paths.js';
+import type { EngineLog, TextRef } from '../i18n/engine-text.js';
 import type { ProcIdentity } from './proc/types.js';
 import { LOCK_UPDATE_MS, OWNER_FILE, readOwner, same, sanitizeLockPath, snapshot, takeOver, type Snapshot } from './lock-files.js';
 
@@ -26,29 +27,29 @@ export interface AcquireOptions {
   self: ProcIdentity;
   /** True when a recorded process still runs (same PID and start time). */
   isAlive: (id: ProcIdentity) => boolean;
-  /** A refusal message when an instance still runs whatever the lock says (a live or orphaned robot). */
-  runningInstance: () => string | undefined;
+  /** A refusal when an instance still runs whatever the lock says (a live or orphaned robot). */
+  runningInstance: () => TextRef | undefined;
   /** Called on every event worth logging (takeover, compromise, recovery). */
-  log: (message: string) => void;
+  log: EngineLog;
   /** Called before re-taking a lock removed under us: true while we still supervise the instance. */
   stillOwner: () => boolean;
 }
 
 /** What tells one lock directory from another: rename keeps all three (not ctime, which it changes). */
 /** Why an existing lock can be taken over, or the refusal that names who holds it. */
-function judge(paths: Paths, options: AcquireOptions): { stale: Snapshot } | { refuse: string } | { retry: true } {
+function judge(paths: Paths, options: AcquireOptions): { stale: Snapshot } | { refuse: TextRef } | { retry: true } {
   const before = snapshot(paths.lockFile);
   const owner = readOwner(paths.lockFile);
   const after = snapshot(paths.lockFile);
   if (!before || !same(before, after)) return { retry: true };
   const running = options.runningInstance();
   if (running) return { refuse: running };
-  if (owner && options.isAlive(owner)) return { refuse: `bbia-safe PID ${owner.pid} holds the lock and is starting or stopping an instance` };
+  if (owner && options.isAlive(owner)) return { refuse: { key: 'lockBusy', vars: { pid: owner.pid } } };
   // No owner yet: a racer between mkdir and its claim, unless the lock stopped being refreshed long ago
   if (!owner && Date.now() - before.mtimeMs < 3 * LOCK_UPDATE_MS) {
-    return { refuse: 'another bbia-safe is starting an instance right now' };
+    return { refuse: { key: 'lockStarting' } };
   }
-  options.log(`the lock was stale (${owner ? `its owner PID ${owner.pid} is gone` : 'it has no owner'}); taking it over`);
+  options.log(owner ? { key: 'staleLockOwnerGone', vars: { pid: owner.pid } } : { key: 'staleLockNoOwner' });
   return { stale: before };
 }
 
@@ -64,17 +65,17 @@ export async function acquireLock(paths: Paths, options: AcquireOptions): Promis
 
   const onCompromised = (error: Error) => {
     // proper-lockfile's default throws from a timer, which would kill the supervisor and orphan the robot
-    options.log(`the lock was compromised (${error.message})`);
+    options.log({ key: 'lockCompromised', vars: { why: error.message } });
     if (released || !options.stillOwner()) return;
     // Our directory whose mtime someone else touched: make it anew, so it is refreshed again
     if (isOurs()) fs.rmSync(paths.lockFile, { recursive: true, force: true });
     if (fs.existsSync(paths.lockFile)) {
-      options.log('another process holds the lock now; not taking it back');
+      options.log({ key: 'lockHeldByOther' });
       return;
     }
     reclaiming = claim()
-      .then((ok) => options.log(ok ? 'lock re-acquired' : 'could not re-acquire the lock: another process holds it'))
-      .catch((e: Error) => options.log(`could not re-acquire the lock: ${e.message}`));
+      .then((ok) => options.log(ok ? { key: 'lockReacquired' } : { key: 'lockHeldByOther' }))
+      .catch((e: Error) => options.log({ key: 'lockNotReacquired', vars: { why: e.message } }));
   };
   // A re-claim still in flight when the instance ends: release() waits for it, so it cannot outlive the instance
   let reclaiming: Promise<void> | undefined;
@@ -105,10 +106,7 @@ export async function acquireLock(paths: Paths, options: AcquireOptions): Promis
       // O_EXCL check, an owner file at the path can only be the one this call created (perhaps half-written)
       fs.rmSync(ownerFile, { force: true });
       await r().catch(() => {});
-      throw new BbiaError(
-        `could not write the lock owner in ${paths.lockFile}: ${(error as Error).message}`,
-        `check that ${paths.home} is writable and the disk is not full`,
-      );
+      throw BbiaError.of('lockOwnerWrite', { lock: paths.lockFile, why: (error as Error).message, home: paths.home });
     }
     release = r;
     return isOurs();
@@ -117,18 +115,18 @@ export async function acquireLock(paths: Paths, options: AcquireOptions): Promis
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       if (await claim()) break;
-      throw new BbiaError('another bbia-safe won the race for the lock', 'check with: bbia-safe status', ExitCode.refused);
+      throw BbiaError.of('lockRaceLost', {}, ExitCode.refused);
     } catch (error) {
       if (error instanceof BbiaError) throw error;
       if (!isErrno(error, 'ELOCKED')) {
-        throw new BbiaError(`could not create the lock ${paths.lockFile}: ${(error as Error).message}`, `check that ${paths.home} is writable`);
+        throw BbiaError.of('lockCreate', { lock: paths.lockFile, why: (error as Error).message, home: paths.home });
       }
       const verdict = judge(paths, options);
-      if ('refuse' in verdict) throw new BbiaError(verdict.refuse, 'stop it first: bbia-safe stop', ExitCode.refused);
+      if ('refuse' in verdict) throw BbiaError.of(verdict.refuse.key, verdict.refuse.vars, ExitCode.refused);
       if ('stale' in verdict) takeOver(paths.lockFile, verdict.stale);
     }
   }
-  if (!release) throw new BbiaError('could not take the lock after five attempts', 'check with: bbia-safe status', ExitCode.refused);
+  if (!release) throw BbiaError.of('lockAttempts', {}, ExitCode.refused);
   return {
     isOurs,
     token,

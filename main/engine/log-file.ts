@@ -27,6 +27,25 @@ export function capLog(file: string, maxBytes = LOG_ROTATE_BYTES): boolean {
   }
 }
 
+/** How the line that opens each run in the robot log begins (written by the supervisor before the spawn). */
+export const RUN_MARKER = '=== bbia-safe ';
+
+/** The line that opens a run in the robot log: when, what, where. */
+export function runHeader(at: Date, command: string, dir: string): string {
+  return `${RUN_MARKER}${at.toISOString()}: ${command} (in ${dir}) ===`;
+}
+
+/**
+ * The last `n` non-empty lines of the latest run only: what follows the last run header. Without a header
+ * in the last 64 KiB, every line read is the latest run's (it wrote more than that, or the log was capped
+ * while it ran, which keeps only its own lines).
+ */
+export function tailRun(file: string, n: number): string[] {
+  const lines = tailLog(file, Number.POSITIVE_INFINITY);
+  const start = lines.findLastIndex((l) => l.startsWith(RUN_MARKER));
+  return lines.slice(start + 1).slice(-n);
+}
+
 /** The last `n` non-empty lines of a log file (reads at most its last 64 KiB). */
 export function tailLog(file: string, n: number): string[] {
   try {

@@ -20,10 +20,7 @@ export function writeAtomic(file: string, data: string): void {
   } catch (error) {
     if (fd !== undefined) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
-    throw new BbiaError(
-      `could not write ${file}: ${(error as Error).message}`,
-      `check that ${path.dirname(file)} is writable and the disk is not full`,
-    );
+    throw BbiaError.of('writeFailed', { file, why: (error as Error).message, dir: path.dirname(file) });
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Paths } from './paths.js';
-import { writeLastExit } from './last-exit.js';
-import { tailLog } from './log-file.js';
+import { isTimedRun, writeLastExit } from './last-exit.js';
+import { tailRun } from './log-file.js';
 import type { InstanceRecord } from './pidfile.js';
 import type { ProcIdentity, ProcSource } from './proc/types.js';
 import { takeStopRequest } from './stop-request.js';
@@ -27,7 +27,7 @@ export async function settleExit(
   deps: { paths: Paths; source: ProcSource; log: (message: string) => void },
   robot: Exited,
   how: { exitCode: number | null; signal: string | null },
-): Promise<{ stoppedBy?: string; report?: StopReport; lastLines?: string[] }> {
+): Promise<{ stoppedBy?: string; report?: StopReport; lastLines?: string[]; finished?: boolean }> {
   const { paths, source, log } = deps;
   const timeoutMs = Math.min(robot.stopTimeoutMs, 2000);
   const requested = takeStopRequest(paths, robot.child);
@@ -37,10 +37,12 @@ export async function settleExit(
     // are its own line (a stop typed in a terminal the robot opened)
     return { stoppedBy: requested, report: await stopTree(source, robot.child, { timeoutMs, tracked: robot.tracked }) };
   }
-  const lastLines = tailLog(paths.robotLog, 10);
-  writeLastExit(paths, { pid: robot.record.pid, mode: robot.record.mode, ...how, at: new Date().toISOString(), lastLines });
-  log(`the robot exited on its own (${how.exitCode ?? how.signal}); stopping what it left behind`);
+  // This run's lines only: never an earlier run's end, which the same log holds above its header
+  const lastLines = tailRun(paths.robotLog, 10);
+  const finished = how.exitCode === 0 && isTimedRun(robot.record);
+  writeLastExit(paths, { pid: robot.record.pid, mode: robot.record.mode, ...how, at: new Date().toISOString(), lastLines, finished });
+  log(`the robot ${finished ? 'finished its run' : 'exited on its own'} (${how.exitCode ?? how.signal}); stopping what it left behind`);
   // Whatever the robot left behind goes with it: nothing stays running
   const report = await stopTree(source, robot.child, { timeoutMs, tracked: robot.tracked, mark: instanceMark(robot.record) });
-  return { report, lastLines };
+  return { report, lastLines, finished };
 }

@@ -6,7 +6,8 @@ import { BbiaError, ExitCode } from './errors.js';
 import { inspectInstance } from './instance.js';
 import { resolveInterpreter, robotArgs, type Mode } from './launch.js';
 import { acquireLock, type HeldLock } from './lock.js';
-import { capLog, rotateLog, tailLog } from './log-file.js';
+import { capLog, rotateLog, runHeader, tailRun } from './log-file.js';
+import type { EngineLog, TextRef } from '../i18n/engine-text.js';
 import { settleExit } from './settle-exit.js';
 import type { Paths } from './paths.js';
 import { quarantinePidfile, removePidfileIf, formatPidfile, writePidfile, type InstanceRecord } from './pidfile.js';
@@ -22,14 +23,16 @@ export interface SuperviseOptions {
   projectDir: string;
   /** Extra `--duration S`. */
   duration?: number;
+  /** Arguments after the mode's flags, as they are: the robotArgs setting, then `start -- ARGS`. */
+  extraArgs?: readonly string[];
   /** Python interpreter (name or path). */
   python: string;
   /** Grace period between SIGTERM and SIGKILL. */
   stopTimeoutMs: number;
   /** How often the tree is tracked (to remember descendants that leave it) and the log's size checked. */
   pollMs: number;
-  /** Where events worth keeping are written. */
-  log: (message: string) => void;
+  /** Where events worth keeping are written; a text (not a plain string) is also for the user to see. */
+  log: EngineLog;
   /** Platform deciding the interpreter (mjpython on macOS). */
   platform?: NodeJS.Platform;
   /** Size cap of the robot log. */
@@ -46,14 +49,20 @@ export interface SupervisionEnd {
   stoppedBy?: string;
   /** The tree stop, when one ran. */
   report?: StopReport;
-  /** The last lines of the robot's log when it exited on its own. */
+  /** The last lines of the robot's log (this run's) when it exited on its own. */
   lastLines?: string[];
+  /** True when it was a normal end: a timed run (test mode or `--duration`) that exited 0. */
+  finished?: boolean;
 }
 
 /** A running supervised instance. */
 export interface Supervision {
   /** The pidfile record. */
   record: InstanceRecord;
+  /** Where this run's output begins in the robot log (just after its run header). */
+  logStart: number;
+  /** True once the robot was reaped or a stop began (synchronous, unlike `done`). */
+  over(): boolean;
   /** Resolves once the robot is gone and the lock files are removed. */
   done: Promise<SupervisionEnd>;
   /** Stops the whole tree, then removes the lock files. */
@@ -89,24 +98,20 @@ export interface SupervisorDeps {
 }
 
 /** The refusal for an instance that still runs whatever the lock says (supervised or orphaned), if any. */
-function runningInstance(deps: SupervisorDeps): string | undefined {
+function runningInstance(deps: SupervisorDeps): TextRef | undefined {
   const live = inspectInstance(deps.paths, deps.source).live;
-  if (live?.supervisor) return `an instance is already running: robot PID ${live.robot.pid} (${live.record.mode}, supervisor PID ${live.record.supervisorPid})`;
-  if (live) return `an orphaned robot is still running: PID ${live.robot.pid} (its supervisor is gone)`;
+  if (live?.supervisor) return { key: 'instanceRunning', vars: { pid: live.robot.pid, mode: live.record.mode, sup: live.record.supervisorPid } };
+  if (live) return { key: 'orphanRunning', vars: { pid: live.robot.pid } };
   return undefined;
 }
 
 /** Refuses (exit 3, naming the PID) while any BBIA robot runs: an instance, an orphan, or one started by hand. */
 export function refuseExisting(deps: SupervisorDeps): void {
   const running = runningInstance(deps);
-  if (running) throw new BbiaError(running, 'stop it first: bbia-safe stop', ExitCode.refused);
+  if (running) throw BbiaError.of(running.key, running.vars, ExitCode.refused);
   const robot = deps.scanner.scan({ projectRoots: deps.projectRoots, exclude: new Set([process.pid]) }).bbia.find((p) => p.kind === 'robot');
   if (robot) {
-    throw new BbiaError(
-      `a BBIA robot not started by bbia-safe is running: PID ${robot.pid} (${robot.command})`,
-      'stop it first: bbia-safe kill-all (or end it where it was started)',
-      ExitCode.refused,
-    );
+    throw BbiaError.of('handRobot', { pid: robot.pid, command: robot.command }, ExitCode.refused);
   }
 }
 
@@ -116,7 +121,7 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
   try {
     fs.mkdirSync(path.dirname(paths.robotLog), { recursive: true, mode: 0o700 });
   } catch (error) {
-    throw new BbiaError(`cannot create ${path.dirname(paths.robotLog)}: ${(error as Error).message}`, `check that ${paths.home} is writable`);
+    throw BbiaError.of('logDirFailed', { dir: path.dirname(paths.robotLog), why: (error as Error).message, home: paths.home });
   }
   const interpreter = resolveInterpreter(options.python, options.mode, options.platform, options.projectDir);
   refuseExisting(deps);
@@ -141,16 +146,19 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
     if (leftover.deadRecordText) removePidfileIf(paths.pidFile, leftover.deadRecordText);
     if (leftover.invalidPidfile) {
       const aside = quarantinePidfile(paths.pidFile);
-      options.log(`${paths.pidFile} was not trusted (${leftover.warnings.join('; ')}); moved it to ${aside}`);
+      // Most often the old bbia_safe.sh's pidfile (the PID alone): the user is told where it went
+      options.log(`${paths.pidFile} was not trusted (${leftover.warnings.join('; ')})`);
+      options.log({ key: 'oldPidfileSetAside', vars: { file: paths.pidFile, aside: aside ?? '?' } });
     }
     // Second guard behind the lock: a robot that appeared while we raced for it
     refuseExisting(deps);
 
     rotateLog(paths.robotLog, options.logMaxBytes);
     logFd = fs.openSync(paths.robotLog, 'a', 0o600);
-    const args = robotArgs(options.mode, options.duration);
+    const args = robotArgs(options.mode, options.duration, options.extraArgs);
     const display = `${path.basename(interpreter)} ${args.join(' ')}`;
-    fs.writeSync(logFd, `=== bbia-safe ${new Date().toISOString()}: ${display} (in ${options.projectDir}) ===${os.EOL}`);
+    fs.writeSync(logFd, `${runHeader(new Date(), display, options.projectDir)}${os.EOL}`);
+    const logStart = fs.fstatSync(logFd).size;
     const subprocess = execa(interpreter, args, {
       cwd: options.projectDir,
       detached: true,
@@ -170,7 +178,7 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
         subprocess.nodeChildProcess.once('error', reject);
       });
     } catch (error) {
-      throw new BbiaError(`could not launch ${display}: ${(error as Error).message}`, `check the interpreter ${interpreter}`);
+      throw BbiaError.of('launchFailed', { command: display, why: (error as Error).message, interpreter });
     } finally {
       fs.closeSync(logFd);
       logFd = undefined;
@@ -179,16 +187,13 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
     const entry = source.read(pid);
     if (!entry) {
       const result = await subprocess;
-      throw new BbiaError(
-        `the robot exited at once (${result.exitCode ?? result.signal}): ${tailLog(paths.robotLog, 5).join(' | ')}`,
-        `read the whole log: ${paths.robotLog}`,
-      );
+      throw BbiaError.of('exitedAtOnce', { how: String(result.exitCode ?? result.signal), lines: tailRun(paths.robotLog, 5).join(' | '), log: paths.robotLog });
     }
     child = { pid, startKey: entry.startKey };
     // Final guard: the owner claim inside the lock is ours still, after the spawn; a racer that lost yields here
     if (!lock.isOurs()) {
       await stopTree(source, child, { timeoutMs: options.stopTimeoutMs, immediate: true, mark });
-      throw new BbiaError('another bbia-safe took the lock during the start; this start yields', 'check with: bbia-safe status', ExitCode.refused);
+      throw BbiaError.of('lockYield', {}, ExitCode.refused);
     }
     const record: InstanceRecord = {
       v: 1,
@@ -210,7 +215,7 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
     ownText = formatPidfile(record);
     const robot = subprocess.nodeChildProcess;
     const exited = () => robot.exitCode !== null || robot.signalCode !== null;
-    return supervise(deps, options, { subprocess, exited, record, ownText, lock, child });
+    return supervise(deps, options, { subprocess, exited, record, ownText, lock, child, logStart });
   } catch (error) {
     if (logFd !== undefined) fs.closeSync(logFd);
     await lock.release();
@@ -226,6 +231,7 @@ interface Running {
   ownText: string;
   lock: HeldLock;
   child: ProcIdentity;
+  logStart: number;
 }
 
 /**
@@ -270,20 +276,23 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
     clearInterval(timer);
     const how = { exitCode: result.exitCode ?? null, signal: result.signal ?? null };
     let lastLines: string[] | undefined;
+    let finished: boolean | undefined;
     if (!stoppedBy) {
       const settled = await settleExit({ paths, source, log: options.log }, { ...run, tracked: [...tracked.values()], stopTimeoutMs: options.stopTimeoutMs }, how);
-      ({ stoppedBy, report, lastLines } = settled);
+      ({ stoppedBy, report, lastLines, finished } = settled);
     } else if (stopping) {
       await stopping;
     }
     removePidfileIf(paths.pidFile, run.ownText);
     await run.lock.release();
-    return { ...how, stoppedBy, report, lastLines };
+    return { ...how, stoppedBy, report, lastLines, finished };
   };
   const done = finish();
 
   return {
     record: run.record,
+    logStart: run.logStart,
+    over: () => stoppedBy !== undefined || run.exited(),
     done,
     stop(reason: string) {
       if (!stoppedBy) {

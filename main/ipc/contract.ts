@@ -1,11 +1,12 @@
 /**
  * The one IPC contract of the app, as Gitify's `shared/events.ts`: channel -> request -> response,
  * the preload api built from it, and a run-time validator for every request.
- * Type-only imports: the sandboxed preload bundles this file and may not load Node modules.
+ * Type-only imports, and robot-args.ts (which imports nothing): the sandboxed preload bundles this file and may not load Node modules.
  */
 import type { Mode } from '../engine/launch.js';
 import type { BbiaProcess } from '../engine/scan.js';
 import type { Settings } from '../engine/settings/schema.js';
+import { MAX_ROBOT_ARG_LENGTH, MAX_ROBOT_ARGS } from '../engine/settings/robot-args.js';
 
 /**
  * One BBIA process as the popover sees it: the scan's figures (the PID for display only), and an opaque
@@ -49,6 +50,7 @@ export type SettingsView = Pick<
   Settings,
   | 'projectDir'
   | 'python'
+  | 'robotArgs'
   | 'defaultMode'
   | 'stopTimeout'
   | 'pollInterval'
@@ -72,8 +74,10 @@ export interface LastExitView {
   signal: string | null;
   /** When it ended, epoch ms. */
   at: number;
-  /** The last lines of its log. */
+  /** The last lines of its log (that run's only). */
   lastLines: string[];
+  /** True for a normal end: a timed run (test mode or `--duration`) that exited 0. */
+  finished: boolean;
 }
 
 /** Whole-machine totals at the last poll. */
@@ -225,13 +229,15 @@ const inRange = (v: unknown, min: number, max: number): v is number => typeof v 
 const SETTING_GUARDS: { [K in keyof SettingsView]-?: (v: unknown) => boolean } = {
   projectDir: (v) => isText(v, 4096) && (v === '' || v.startsWith('/')),
   python: (v) => isText(v, 1024) && v.trim().length > 0,
+  robotArgs: (v) => Array.isArray(v) && v.length <= MAX_ROBOT_ARGS && v.every((a) => isText(a, MAX_ROBOT_ARG_LENGTH)),
   defaultMode: (v) => MODE_VALUES.includes(v as Mode),
   stopTimeout: (v) => inRange(v, 0.1, 600),
   pollInterval: (v) => inRange(v, 250, 60000),
   runaway: (v) =>
     isRecord(v) &&
-    onlyKeys(v, ['cpuPercent', 'sustainSeconds', 'memoryMB']) &&
+    onlyKeys(v, ['cpuPercent', 'robotCpuPercent', 'sustainSeconds', 'memoryMB']) &&
     inRange(v.cpuPercent, 1, 10000) &&
+    (v.robotCpuPercent === undefined || inRange(v.robotCpuPercent, 1, 10000)) &&
     inRange(v.sustainSeconds, 1, 86400) &&
     inRange(v.memoryMB, 1, 16 * 1024 * 1024),
   leftoverMinutes: (v) => inRange(v, 0, 10080),

@@ -5,6 +5,7 @@ import type { Engine } from '../engine/engine.js';
 import { isProjectDir } from '../engine/launch.js';
 import type { Settings } from '../engine/settings/schema.js';
 import { stopTree } from '../engine/stop-tree.js';
+import { logLine } from '../i18n/engine-text.js';
 import type { AppTranslate } from '../i18n/strings.js';
 import { confirmRequest } from './confirm-text.js';
 import { isChannel, VALIDATORS, type ActionResult, type Channel, type RequestOf, type ResponseOf, type SettingsResult } from './contract.js';
@@ -95,7 +96,8 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
         const dir = engine.settings.projectDir;
         if (!dir) return { ok: false, message: t('noProject') };
         if (!isProjectDir(dir)) return { ok: false, message: t('projectInvalid', { dir }) };
-        const sup = await holder.start(mode, dir, log);
+        // The robotArgs setting, as `bbia-safe start` gives it; the engine's notices go to the app's log in English
+        const sup = await holder.start(mode, dir, (event) => log(logLine('en', event)), engine.settings.robotArgs);
         return { ok: true, message: t('started', { pid: sup.record.pid, mode }) };
       }),
 

@@ -1,6 +1,7 @@
 import { BbiaError } from '../engine/errors.js';
 import type { Engine } from '../engine/engine.js';
 import type { Mode } from '../engine/launch.js';
+import type { EngineLog } from '../i18n/engine-text.js';
 import { instanceMark, stopTree } from '../engine/stop-tree.js';
 import type { Supervision, SupervisionEnd } from '../engine/supervisor.js';
 
@@ -21,10 +22,10 @@ export class SupervisionHolder {
     return this.#current;
   }
 
-  /** Starts and supervises the robot; the engine refuses when any robot already runs. */
-  async start(mode: Mode, projectDir: string, log: (message: string) => void = () => {}): Promise<Supervision> {
+  /** Starts and supervises the robot with the launcher arguments `extraArgs`; the engine refuses when any robot already runs. */
+  async start(mode: Mode, projectDir: string, log: EngineLog = () => {}, extraArgs: readonly string[] = []): Promise<Supervision> {
     if (this.#current) throw new BbiaError(`this app already supervises robot PID ${this.#current.record.pid}`, 'stop it first');
-    const sup = await this.#engine.supervise({ mode, projectDir, log });
+    const sup = await this.#engine.supervise({ mode, projectDir, log, extraArgs });
     this.#current = sup;
     void sup.done.then(
       (end) => {

@@ -47,7 +47,7 @@ export function warningReasons(m: MonitorState, settings: Pick<SettingsView, 'ru
     const p = r.process;
     const lasting = formatAge(m.at - r.since);
     if (r.reason === 'cpu') {
-      reasons.push(t('reasonRunawayCpu', { pid: p.pid, kind: p.kind, cpu: p.cpu.toFixed(0), for: lasting, limit: settings.runaway.cpuPercent, sustain: settings.runaway.sustainSeconds }));
+      reasons.push(t('reasonRunawayCpu', { pid: p.pid, kind: p.kind, cpu: p.cpu.toFixed(0), for: lasting, limit: r.cpuLimit, sustain: settings.runaway.sustainSeconds }));
     } else {
       reasons.push(t('reasonRunawayMemory', { pid: p.pid, kind: p.kind, mem: (p.memRss / 1048576).toFixed(0), limit: settings.runaway.memoryMB, for: lasting }));
     }
@@ -95,7 +95,7 @@ export function createStateService(engine: Engine, holder: SupervisionHolder, op
 
   const lastExitOf = (m: MonitorState): LastExitView | null => {
     const e = m.lastExit;
-    return e ? { pid: e.pid, mode: e.mode, exitCode: e.exitCode, signal: e.signal, at: Date.parse(e.at), lastLines: e.lastLines.slice(-LOG_LINES).map((l) => l.slice(0, 300)) } : null;
+    return e ? { pid: e.pid, mode: e.mode, exitCode: e.exitCode, signal: e.signal, at: Date.parse(e.at), lastLines: e.lastLines.slice(-LOG_LINES).map((l) => l.slice(0, 300)), finished: e.finished === true } : null;
   };
 
   const build = (m: MonitorState): AppState => {

@@ -40,8 +40,9 @@ describe('runaways in the app', () => {
     assertNoForeignRobot();
     Notification.supported = true;
     const { home, project } = sandbox();
-    const calm = { cpuPercent: 1000, sustainSeconds: 1, memoryMB: 100_000 };
-    const hot = { cpuPercent: 40, sustainSeconds: 1, memoryMB: 100_000 };
+    // The busy robot is judged against the robot's own threshold (runaway.ts): both are set here
+    const calm = { cpuPercent: 1000, robotCpuPercent: 1000, sustainSeconds: 1, memoryMB: 100_000 };
+    const hot = { cpuPercent: 40, robotCpuPercent: 40, sustainSeconds: 1, memoryMB: 100_000 };
     const actions = { show: vi.fn(), stop: vi.fn() };
     let notifier: InstanceType<typeof Notifier> | undefined;
     const rig = appRig(home, project, { settings: { runaway: hot, pollInterval: 250 }, onPoll: (m: MonitorState) => notifier?.runaways(m.startedRunaways, m.at) });

@@ -17,7 +17,7 @@ export async function logs(ctx: CliContext, options: { f?: boolean; follow?: boo
   const file = ctx.engine.paths.robotLog;
   const n = Math.floor(options.n ?? options.lines ?? 20);
   if (!fs.existsSync(file)) {
-    throw new BbiaError(`there is no robot log yet (${file})`, 'start the robot first: bbia-safe start');
+    throw BbiaError.of('noLog', { file });
   }
   for (const line of tailLog(file, n)) ctx.io.out(line);
   if (!(options.f || options.follow)) return 0;

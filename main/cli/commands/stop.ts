@@ -14,7 +14,7 @@ async function stopPid(ctx: CliContext, raw: string, options: { force?: boolean;
   const { engine, io, t } = ctx;
   const pid = Number(raw);
   if (!/^\d{1,10}$/.test(raw) || !Number.isSafeInteger(pid) || pid < 1) {
-    throw new BbiaError(`--pid needs a process ID, not ${quote(raw)}`, `usage: ${stopSpec.usage}`, ExitCode.usage);
+    throw BbiaError.of('pidBad', { value: quote(raw) }, ExitCode.usage, { key: 'usage', vars: { usage: stopSpec.usage } });
   }
   const { target, tree } = engine.planStopPid(pid);
   const timeout = options.timeout ?? engine.settings.stopTimeout;

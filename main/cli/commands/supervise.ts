@@ -3,8 +3,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BbiaError, ExitCode } from '../../engine/errors.js';
 import { KEEPER_STATE_ENV, keeperState } from '../../engine/keeper.js';
+import { awaitSettle } from '../../engine/settle.js';
+import { logLine, type EngineLog, type EngineTextKey } from '../../i18n/engine-text.js';
 import type { CliContext } from '../context.js';
 import { exitCodeOf, runSupervisor, SUPERVISOR_NODE_FLAGS, type DetachMessage, type StartRequest } from './start.js';
+
+/** The engine's notices that `start --detach` shows on the terminal too: what was set aside or removed of the user's files. */
+const TOLD_AT_DETACH: ReadonlySet<EngineTextKey> = new Set(['oldLockSetAside', 'oldPidfileSetAside', 'symlinkLockRemoved']);
 
 /** Sends to the launcher, then calls `then` once the message is written (or at once without a launcher). */
 function send(message: DetachMessage, then?: () => void): void {
@@ -12,8 +17,8 @@ function send(message: DetachMessage, then?: () => void): void {
   else then?.();
 }
 
-/** The supervisor log (`~/.bbia-safe/logs/supervisor.log`): its path, and a writer that never throws. */
-function supervisorLog(ctx: CliContext): { file: string; write: (text: string) => void } {
+/** The supervisor log (`~/.bbia-safe/logs/supervisor.log`): its path, and a writer that never throws (texts in English). */
+function supervisorLog(ctx: CliContext): { file: string; write: EngineLog } {
   const logDir = path.join(ctx.engine.paths.stateDir, 'logs');
   try {
     fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
@@ -21,9 +26,9 @@ function supervisorLog(ctx: CliContext): { file: string; write: (text: string) =
     // A read-only or full home: the start fails with the reason, reported to the launcher over IPC
   }
   const file = path.join(logDir, 'supervisor.log');
-  const write = (text: string) => {
+  const write: EngineLog = (event) => {
     try {
-      fs.appendFileSync(file, `${new Date().toISOString()} [${process.pid}] ${text}\n`, { mode: 0o600 });
+      fs.appendFileSync(file, `${new Date().toISOString()} [${process.pid}] ${logLine('en', event)}\n`, { mode: 0o600 });
     } catch {
       // nowhere left to report
     }
@@ -39,25 +44,47 @@ export async function superviseDetached(ctx: CliContext, raw: string | undefined
   try {
     req = JSON.parse(raw ?? '') as StartRequest;
   } catch {
-    send({ type: 'failed', message: 'malformed supervisor request', hint: 'use bbia-safe start --detach', exitCode: ExitCode.usage });
+    const e = BbiaError.of('badSupervisorRequest', {}, ExitCode.usage);
+    send({ type: 'failed', message: e.message, hint: e.hint, exitCode: e.exitCode, text: e.text, hintText: e.hintText });
     return ExitCode.usage;
   }
   try {
-    return await runSupervisor(detachedCtx, req, (pid, supervisorPid, sup) => {
-      write(`robot PID ${pid} started (${req.mode}) in ${req.projectDir}`);
-      send({ type: 'started', pid, supervisorPid }, () => {
-        if (process.connected) process.disconnect();
-        // The robot runs: from here the keeper idles in this process's place, at a sixth of Node's memory
-        const keeperDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'keeper');
-        void ctx.engine
-          .handOver(sup, { node: process.execPath, nodeFlags: SUPERVISOR_NODE_FLAGS, entry: process.argv[1]!, supervisorLog: file, keeperDir })
-          .then((why) => write(`supervising in Node: ${why}`));
-      });
-    });
+    let told = false;
+    const end = await runSupervisor(
+      detachedCtx,
+      req,
+      (pid, supervisorPid, sup) => {
+        write(`robot PID ${pid} started (${req.mode}) in ${req.projectDir}`);
+        // The launcher hears "started" only once the robot lived through its settle time, and the keeper
+        // takes over only then: until the answer is given, Node watches the robot and can report its end
+        void awaitSettle(sup, ctx.engine.paths.robotLog).then((settled) => {
+          if (settled !== 'running') return;
+          told = true;
+          write(`robot PID ${pid} settled`);
+          send({ type: 'started', pid, supervisorPid }, () => {
+            if (process.connected) process.disconnect();
+            // The robot runs: from here the keeper idles in this process's place, at a sixth of Node's memory
+            const keeperDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'keeper');
+            void ctx.engine
+              .handOver(sup, { node: process.execPath, nodeFlags: SUPERVISOR_NODE_FLAGS, entry: process.argv[1]!, supervisorLog: file, keeperDir })
+              .then((why) => write(`supervising in Node: ${why}`));
+          });
+        });
+      },
+      (event) => {
+        write(event);
+        // What the user must hear of (the old tool's files set aside, a lock that was a link) goes to the terminal
+        // that asked; the rest (a stale lock taken over...) stays in the supervisor log, as the quiet --detach wants
+        if (typeof event !== 'string' && TOLD_AT_DETACH.has(event.key)) send({ type: 'notice', text: event });
+      },
+    );
+    // Ended (or stopped) within the settle time: the lock files are gone by now; the launcher says how
+    if (!told) await new Promise<void>((resolve) => send({ type: 'ended', exitCode: end.exitCode, signal: end.signal, stoppedBy: end.stoppedBy, finished: end.finished, lines: end.lastLines ?? [] }, resolve));
+    return exitCodeOf(end);
   } catch (error) {
-    const e = error instanceof BbiaError ? error : new BbiaError(String(error), 'read the supervisor log');
+    const e = error instanceof BbiaError ? error : BbiaError.of('bug', { why: String(error) });
     write(`failed: ${e.message}`);
-    send({ type: 'failed', message: e.message, hint: e.hint, exitCode: e.exitCode });
+    send({ type: 'failed', message: e.message, hint: e.hint, exitCode: e.exitCode, text: e.text, hintText: e.hintText });
     return e.exitCode;
   }
 }

@@ -3,6 +3,8 @@ import type { Paths } from '../paths.js';
 import { readNoFollow } from '../safe-fs.js';
 import { DEFAULT_SETTINGS, SETTINGS_MIGRATIONS, SETTINGS_SCHEMA, type Settings, type SettingsStore } from './schema.js';
 import { validate } from './validate.js';
+import { engineText, type TextRef } from '../../i18n/engine-text.js';
+import type { Lang } from '../../i18n/fill.js';
 
 /** Settings as loaded: the values in force and, when the file could not be used, why. */
 export interface LoadedSettings {
@@ -10,6 +12,8 @@ export interface LoadedSettings {
   settings: Settings;
   /** Set when the file is unusable; the file is then left untouched. */
   problem?: string;
+  /** The same, in the given language (the CLI's and the app's). */
+  problemIn?: (lang: Lang) => string;
 }
 
 const semver = (v: string) => v.split('.').map((n) => Number.parseInt(n, 10) || 0);
@@ -28,10 +32,11 @@ export function loadSettings(paths: Paths): LoadedSettings {
   const defaults = structuredClone(DEFAULT_SETTINGS);
   const read = readNoFollow(paths.settingsFile);
   if (read.kind === 'missing') return { settings: defaults };
-  const unusable = (why: string) => ({
-    settings: defaults,
-    problem: `the settings file ${paths.settingsFile} cannot be used (${why}); using the defaults. Fix it or delete it.`,
-  });
+  const unusable = (why: string | TextRef) => {
+    const problemIn = (lang: Lang) =>
+      engineText(lang, { key: 'settingsFileIgnored', vars: { file: paths.settingsFile, why: typeof why === 'string' ? why : engineText(lang, why) } });
+    return { settings: defaults, problem: problemIn('en'), problemIn };
+  };
   if (read.kind === 'invalid') return unusable(read.reason);
   let data: unknown;
   try {

@@ -1,15 +1,32 @@
 import { KINDS, type Rule } from '../rules.js';
 import { MODES, type Mode } from '../launch.js';
+import { MAX_ROBOT_ARG_LENGTH, MAX_ROBOT_ARGS } from './robot-args.js';
 
-/** Runaway thresholds: a BBIA process above `cpuPercent` for `sustainSeconds`, or above `memoryMB`. */
+/**
+ * Runaway thresholds: a BBIA process above its CPU threshold for `sustainSeconds`, or above `memoryMB`.
+ * The robot (and a simulator) runs one core flat out by design when headless, so it has its own CPU
+ * threshold, above one core (runaway.ts).
+ */
 export interface RunawaySettings {
-  /** CPU % of one core. */
+  /** CPU % of one core, for every process but the robot and simulators (tests, servers, websocket clients...). */
   cpuPercent: number;
+  /** CPU % of one core for the robot and simulators; absent in files older than 0.2.0 (the default then applies). */
+  robotCpuPercent?: number;
   /** How long the CPU must stay above the threshold. */
   sustainSeconds: number;
   /** Resident memory threshold, MB. */
   memoryMB: number;
 }
+
+/**
+ * The robot's CPU threshold: one core (100 %) flat out is its normal headless run, so it is judged above
+ * that, with a margin for what a sample over a poll interval adds (a few %) and for the robot's own helper
+ * threads (logging, the viewer's render thread in graphical mode: the seed's graphical robot ran at 73.6 %).
+ */
+export const ROBOT_CPU_PERCENT = 130;
+
+/** The runaway thresholds before 0.2.0, which flagged every headless run of the real robot after a minute. */
+export const OLD_RUNAWAY_DEFAULTS = { cpuPercent: 90, sustainSeconds: 60, memoryMB: 2048 } as const;
 
 /** The one settings document shared by the app (electron-store) and the CLI (conf). */
 export interface Settings {
@@ -17,6 +34,8 @@ export interface Settings {
   projectDir: string;
   /** Python interpreter, a name on PATH or a path. */
   python: string;
+  /** Arguments given to the launcher at every start, after the mode's flags and before `start -- ARGS` (e.g. `--model reachy_mini.xml`). */
+  robotArgs: string[];
   /** Mode used when none is given. */
   defaultMode: Mode;
   /** Seconds between SIGTERM and SIGKILL. */
@@ -45,10 +64,12 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   projectDir: '',
   python: 'python3',
+  robotArgs: [],
   defaultMode: 'graphical',
   stopTimeout: 5,
   pollInterval: 2000,
-  runaway: { cpuPercent: 90, sustainSeconds: 60, memoryMB: 2048 },
+  // A leftover test or server busy for three minutes is a runaway; a test run of a few files is not
+  runaway: { cpuPercent: 90, robotCpuPercent: ROBOT_CPU_PERCENT, sustainSeconds: 180, memoryMB: 2048 },
   confirmStop: true,
   confirmBeforeQuit: true,
   notifications: true,
@@ -62,6 +83,7 @@ export const DEFAULT_SETTINGS: Settings = {
 export const SETTINGS_SCHEMA = {
   projectDir: { type: 'string' },
   python: { type: 'string', minLength: 1 },
+  robotArgs: { type: 'array', maxItems: MAX_ROBOT_ARGS, items: { type: 'string', maxLength: MAX_ROBOT_ARG_LENGTH } },
   defaultMode: { enum: [...MODES] },
   stopTimeout: { type: 'number', minimum: 0.1, maximum: 600 },
   pollInterval: { type: 'number', minimum: 250, maximum: 60000 },
@@ -69,6 +91,7 @@ export const SETTINGS_SCHEMA = {
     type: 'object',
     properties: {
       cpuPercent: { type: 'number', minimum: 1, maximum: 10000 },
+      robotCpuPercent: { type: 'number', minimum: 1, maximum: 10000 },
       sustainSeconds: { type: 'number', minimum: 1, maximum: 86400 },
       memoryMB: { type: 'number', minimum: 1 },
     },
@@ -110,5 +133,16 @@ export const SETTINGS_MIGRATIONS: Record<string, (store: SettingsStore) => void>
     if (typeof mode === 'string' && (MODES as readonly string[]).includes(mode)) {
       store.store = { ...rest, defaultMode: mode };
     }
+  },
+  /**
+   * 0.2.0: the robot has its own CPU threshold, above one core, and a runaway must last three minutes.
+   * Thresholds still at the old defaults (written into the file by any earlier save) take the new ones;
+   * thresholds the user chose keep their values and only gain the robot's.
+   */
+  '0.2.0': function runawayFitsTheRealRobot(store: SettingsStore) {
+    const runaway = store.store.runaway as Record<string, unknown> | undefined;
+    if (typeof runaway !== 'object' || runaway === null || Array.isArray(runaway)) return;
+    const old = Object.entries(OLD_RUNAWAY_DEFAULTS).every(([k, v]) => runaway[k] === v) && Object.keys(runaway).length === 3;
+    store.store = { ...store.store, runaway: old ? { ...DEFAULT_SETTINGS.runaway } : { robotCpuPercent: ROBOT_CPU_PERCENT, ...runaway } };
   },
 };
