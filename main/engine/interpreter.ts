@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { BbiaError, ExitCode } from './errors.js';
+import { BbiaError } from './errors.js';
 import type { Mode } from './launch.js';
 
 /** The `python` setting's default: a name looked up on PATH, or the project's own interpreter when it has one. */
@@ -74,7 +74,7 @@ export function chooseInterpreter(setting: string, mode: Mode, ctx: InterpreterC
   // A project venv's mjpython is beside its python; one elsewhere would run without the project's packages
   const mjpython = findExecutable(path.join(path.dirname(python), 'mjpython')) ?? (own ? undefined : findExecutable('mjpython', envPath));
   if (!mjpython) {
-    throw BbiaError.of(own ? 'mjpythonMissingVenv' : 'mjpythonMissing', { python }, ExitCode.failed, { key: 'mjpythonMissingHint', vars: { python } });
+    throw BbiaError.of(own ? 'mjpythonMissingVenv' : 'mjpythonMissing', { python });
   }
   return { python, origin, command: mjpython };
 }

@@ -29,8 +29,10 @@ describe('the tray follows the engine', () => {
 
     const sup = await rig.holder.start('headless', project);
     track(sup.record.pid);
-    tray.update(await rig.state.refresh());
-    expect(imageOf(icon)).toBe('trayRunningTemplate.png');
+    const running = await rig.state.refresh();
+    tray.update(running);
+    // The reasons say which process made it a warning, if one did
+    expect(imageOf(icon), JSON.stringify([running.reasons, running.processes.map((p) => `${p.pid} ${p.kind} ${p.command}`)])).toBe('trayRunningTemplate.png');
     expect(icon.tooltip).toBe(`bbia-safe: robot running (PID ${sup.record.pid})`);
 
     const stray = spawn(PYTHON, [path.join(project, 'scripts', 'websocket_integration.py')], { stdio: 'ignore' });
