@@ -30,6 +30,8 @@ test.describe('the popover in Chromium, against the real engine', () => {
     await harness.nextDialog();
     await harness.answer({ folder: harness.project });
     await expect(page.locator('#s-projectDir')).toHaveValue(harness.project);
+    // The interpreter a start would run is shown under the setting (issue 11: the resolved interpreter)
+    await expect(page.locator('#s-python-resolved')).toContainText(/^Runs \/\S*python[\d.]* \((from PATH|the project's venv)\)/);
     await page.locator('#close-settings').click();
     await expect(page.locator('#start')).toBeEnabled();
   });

@@ -106,6 +106,15 @@ function processRow(p: ProcessView, tr: Tr, now: number, series: SeriesView | un
   return row;
 }
 
+/** Under the interpreter setting: what a start would run, or why it would be refused. */
+function renderInterpreter(state: AppState, tr: Tr): void {
+  const i = state.interpreter;
+  const line = byId('s-python-resolved');
+  line.classList.toggle('bad', i.problem !== undefined);
+  const origin = { project: tr('originProject'), setting: tr('originSetting'), path: tr('originPath') }[i.origin ?? 'path'];
+  line.textContent = i.problem ? `${i.problem.message} — ${i.problem.hint}` : tr('pythonResolved', { python: i.python ?? '', origin, graphical: i.graphical ?? '' });
+}
+
 /** Renders the whole popover from one state and the history's last samples. */
 export function render(state: AppState, history: HistoryView | undefined, tr: Tr, onStopProcess: (id: string) => void, now = Date.now()): void {
   const root = byId('popover');
@@ -115,6 +124,7 @@ export function render(state: AppState, history: HistoryView | undefined, tr: Tr
   renderMachine(state, tr);
   renderBanner(state);
   renderLog(state, tr);
+  renderInterpreter(state, tr);
   const span = history ? tr('span', { span: age(Math.max(1, (history.machine.cpu.length - 1) * history.intervalMs)) }) : '';
   drawPair(byId('inst-cpu-cell'), byId('inst-ram-cell'), 'inst', history?.instance, span);
   drawPair(byId('machine-cpu-cell'), byId('machine-ram-cell'), 'machine', history?.machine, span);

@@ -3,6 +3,7 @@
  * the preload api built from it, and a run-time validator for every request.
  * Type-only imports, and robot-args.ts (which imports nothing): the sandboxed preload bundles this file and may not load Node modules.
  */
+import type { InterpreterView } from '../engine/interpreter.js';
 import type { Mode } from '../engine/launch.js';
 import type { BbiaProcess } from '../engine/scan.js';
 import type { Settings } from '../engine/settings/schema.js';
@@ -111,6 +112,8 @@ export interface AppState {
   settings: SettingsView;
   /** True when the saved project folder holds the robot script. */
   projectOk: boolean;
+  /** The interpreter a start would run: the resolved Python (and its origin), or why a start would be refused. */
+  interpreter: InterpreterView;
   /** The app's language. */
   lang: 'en' | 'fr';
   /** Machine totals, when they could be read. */

@@ -1,6 +1,7 @@
 import { formatAge } from '../i18n/age.js';
 import { robotsOf, type Engine } from '../engine/engine.js';
 import { reasonText } from '../i18n/reasons.js';
+import { describeInterpreter } from '../engine/interpreter.js';
 import { isProjectDir } from '../engine/launch.js';
 import { tailLog } from '../engine/log-file.js';
 import { Monitor, type MonitorState } from '../engine/monitor.js';
@@ -131,6 +132,7 @@ export function createStateService(engine: Engine, holder: SupervisionHolder, op
       busy,
       settings,
       projectOk: isProjectDir(settings.projectDir),
+      interpreter: describeInterpreter(settings.python, { projectDir: settings.projectDir || undefined }),
       lang: options.lang,
       machine: m.machine ?? null,
       lastExit: lastExitOf(m),
