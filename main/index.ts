@@ -48,7 +48,8 @@ async function main(): Promise<void> {
   // so python3, mjpython and the keeper's Python are the ones the terminal finds (no-op off macOS)
   const loginPath = await adoptLoginShellPath().catch(() => undefined);
   if (loginPath) log(`PATH from the login shell: ${loginPath}`);
-  const engine = createEngine({ paths, settings: settings.port.read(), warnings: settings.problem ? [settings.problem] : [] });
+  // The main process never waits on lsof (macOS): a new process's folder is read in the background
+  const engine = createEngine({ paths, settings: settings.port.read(), warnings: settings.problem ? [settings.problem] : [], nonBlockingCwd: true });
   // Some macOS builds report CPU time in Mach ticks (about 41x low): checked once, scaled or reported
   const clock = checkCpuClock(engine.source);
   if (clock && (clock.kind === 'mach-ticks' || clock.kind === 'disagrees')) log(clock.message);

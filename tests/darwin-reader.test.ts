@@ -108,6 +108,20 @@ describe('the macOS reader: the working folder (issue 11, point 8)', () => {
     expect(lines(lsofLog).toSorted()).toEqual(['4711', '5120']);
   });
 
+  it("never waits on lsof in the app's scans: the folder is read in the background, the pytest listed at the next scan", async () => {
+    const lsofLog = path.join(tempDir(), 'lsof.log');
+    setEnv({ FAKE_PS_DIR: path.join(FIXTURES, 'exec-after'), FAKE_LSOF_LOG: lsofLog });
+    const source = createDarwinSource({ ps: PS, lsof: LSOF });
+    const scanner = new Scanner(source, { uid: undefined, nonBlockingCwd: true });
+    const roots = ['/Users/x/bbia'];
+    // Judged without its folder while lsof runs: not listed yet (a blocking read would list it at once)
+    expect(scanner.scan({ projectRoots: roots }).bbia.find((p) => p.pid === 5120)).toBeUndefined();
+    expect(await source.cwdAsync!(5120)).toBe('/Users/x/bbia');
+    expect(scanner.scan({ projectRoots: roots }).bbia.find((p) => p.pid === 5120)?.kind).toBe('test');
+    expect(scanner.scan({ projectRoots: roots }).bbia.find((p) => p.pid === 5120)?.kind).toBe('test');
+    expect(lines(lsofLog).toSorted()).toEqual(['4711', '5120']);
+  });
+
   it('reads it without blocking (one lsof for callers that ask at once), and the sync read then uses it', async () => {
     const lsofLog = path.join(tempDir(), 'lsof.log');
     setEnv({ FAKE_PS_DIR: path.join(FIXTURES, 'exec-after'), FAKE_LSOF_LOG: lsofLog });

@@ -103,6 +103,8 @@ export interface EngineOptions {
   warnings?: string[];
   /** The current folder, a project root when it holds the robot script. */
   cwd?: string;
+  /** Never block on a working folder that costs a process to read (the app's main process; see Scanner). */
+  nonBlockingCwd?: boolean;
   /** Reads the TCP ports processes listen on (defaults to this platform's reader). */
   ports?: PortReader;
   /** Saves the project folder of a start when none is saved yet (the settings file; the CLI's conf store). */
@@ -117,7 +119,7 @@ export function createEngine(options: EngineOptions = {}) {
   const paths = options.paths ?? createPaths();
   const settings = options.settings ?? structuredClone(DEFAULT_SETTINGS);
   const source = options.source ?? createProcSource();
-  const scanner = new Scanner(source);
+  const scanner = new Scanner(source, { nonBlockingCwd: options.nonBlockingCwd });
   let portReader = options.ports;
   const cwd = options.cwd ?? process.cwd();
 

@@ -133,11 +133,28 @@ export class Scanner {
   readonly #learned = new Set<string>();
   #scans = 0;
 
-  /** A scanner over one process source, limited to one user's processes. */
-  constructor(source: ProcSource, options: { uid?: number; now?: () => number } = {}) {
+  readonly #nonBlockingCwd: boolean;
+
+  /**
+   * A scanner over one process source, limited to one user's processes. With `nonBlockingCwd` (the app's
+   * main process), a working folder that costs a process to read (macOS: lsof) is read in the background:
+   * the process is judged without it, and judged again once it is known, at a later scan.
+   */
+  constructor(source: ProcSource, options: { uid?: number; now?: () => number; nonBlockingCwd?: boolean } = {}) {
     this.#source = source;
     this.#uid = options.uid ?? process.getuid?.();
     this.#now = options.now ?? Date.now;
+    this.#nonBlockingCwd = options.nonBlockingCwd === true && source.cwdAsync !== undefined && source.cwdCached !== undefined;
+  }
+
+  /** The working folder for a verdict; `pending` collects the PIDs whose folder is still being read. */
+  #cwdOf(pid: number, pending: Set<number>): string | undefined {
+    if (!this.#nonBlockingCwd) return this.#source.cwd(pid);
+    const known = this.#source.cwdCached!(pid);
+    if (known !== undefined) return known ?? undefined;
+    pending.add(pid);
+    void this.#source.cwdAsync!(pid);
+    return undefined;
   }
 
   /** The process source the scanner reads. */
@@ -189,7 +206,8 @@ export class Scanner {
   #judge(all: readonly ProcEntry[], ctx: ScanContext): boolean {
     const roots = this.#learned.size === 0 ? ctx.projectRoots : [...new Set([...ctx.projectRoots, ...this.#learned])];
     const sig = JSON.stringify([roots, ctx.extraRules ?? []]);
-    const classifyCtx = { projectRoots: roots, extraRules: ctx.extraRules, cwdOf: (pid: number) => this.#source.cwd(pid) };
+    const pending = new Set<number>();
+    const classifyCtx = { projectRoots: roots, extraRules: ctx.extraRules, cwdOf: (pid: number) => this.#cwdOf(pid, pending) };
     let learned = false;
     for (const p of all) {
       const s = this.#seen.get(p.pid)!;
@@ -197,7 +215,8 @@ export class Scanner {
       if (ctx.exclude?.has(p.pid) || (s.command === p.command && s.sig === sig)) continue;
       s.verdict = classify(p.pid, p.argv, p.command, classifyCtx);
       s.command = p.command;
-      s.sig = sig;
+      // Judged without its folder, still being read: judged again at the next scan
+      s.sig = pending.has(p.pid) ? '' : sig;
       const root = s.verdict?.projectRoot;
       if (root && !this.#learned.has(root) && !ctx.projectRoots.includes(root)) {
         this.#learned.add(root);

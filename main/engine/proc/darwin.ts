@@ -119,6 +119,9 @@ export function createDarwinSource(options: DarwinOptions = {}): ProcSource {
       if (c) c.cwd = dir ?? null;
       return dir;
     },
+    cwdCached(pid: number): string | null | undefined {
+      return known(pid)?.cwd;
+    },
     cwdAsync(pid: number): Promise<string | undefined> {
       const c = known(pid);
       if (c?.cwd !== undefined) return Promise.resolve(c.cwd ?? undefined);

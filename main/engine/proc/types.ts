@@ -50,6 +50,8 @@ export interface ProcSource {
   cwd(pid: number): string | undefined;
   /** The working folder read without blocking the event loop, where reading it costs a process (macOS: lsof); cached for {@link cwd}. */
   cwdAsync?(pid: number): Promise<string | undefined>;
+  /** The working folder if already read (null: read, and unknown), without reading it; undefined when not read yet. */
+  cwdCached?(pid: number): string | null | undefined;
   /** What the start-up CPU clock check found, where CPU times come from `ps` (macOS); see cpu-clock.ts. */
   cpuClock?(): CpuClockVerdict;
   /** Direct children of a process, where the platform tells them cheaply (Linux); else absent. */
