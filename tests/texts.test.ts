@@ -4,7 +4,7 @@ import { engineText } from '../main/i18n/engine-text.js';
 import { ERRORS } from '../main/i18n/error-texts.js';
 
 /** Errors always given their hint by the caller: the command line's grammar, whose hint is the usage line. */
-const USAGE_ERRORS = new Set(['usage', 'unknownOption', 'optionNoValue', 'optionNeedsValue', 'optionNeedsNumber', 'optionNeedsText', 'unexpectedArgument', 'unknownMode', 'unknownConfigAction']);
+const USAGE_ERRORS = new Set(['usage', 'unknownOption', 'optionNoValue', 'optionNeedsValue', 'optionNeedsNumber', 'optionNeedsText', 'unexpectedArgument', 'unknownMode', 'unknownConfigAction', 'pidBad']);
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
