@@ -1,4 +1,5 @@
 import { formatAge } from '../i18n/age.js';
+import { formatMB } from '../i18n/units.js';
 import { robotsOf, type StatusReport } from '../engine/engine.js';
 import type { Lang } from '../i18n/fill.js';
 import { reasonText } from '../i18n/reasons.js';
@@ -6,10 +7,6 @@ import type { LastExit } from '../engine/last-exit.js';
 import type { BbiaProcess } from '../engine/scan.js';
 import { exitHow, type Translate } from './i18n.js';
 
-/** Megabytes with one decimal, as the seed's screen shows RAM. */
-export function formatMB(bytes: number): string {
-  return (bytes / (1024 * 1024)).toFixed(1);
-}
 
 /** One process as two lines, indented under its BBIA parent: the figures, then the command below; `lang` adds why it is listed. */
 export function formatProcess(p: BbiaProcess, t: Translate, now: number, lang?: Lang): string {

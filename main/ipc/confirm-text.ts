@@ -1,4 +1,4 @@
-import { formatMB } from '../cli/format.js';
+import { formatMB } from '../i18n/units.js';
 import type { AppTranslate } from '../i18n/strings.js';
 import type { ConfirmRequest, ConfirmTarget } from './ports.js';
 

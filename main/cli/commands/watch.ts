@@ -3,7 +3,8 @@ import { sparkline } from '../../engine/history.js';
 import { Monitor, type MonitorState } from '../../engine/monitor.js';
 import type { CliContext } from '../context.js';
 import { formatAge } from '../../i18n/age.js';
-import { formatLastExit, formatLockLine, formatMB } from '../format.js';
+import { formatMB } from '../../i18n/units.js';
+import { formatLastExit, formatLockLine } from '../format.js';
 import { nextStopSignal } from '../signals.js';
 
 const WIDTH = 30;
