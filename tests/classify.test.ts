@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classify } from '../main/engine/classify.js';
 import { programOf } from '../main/engine/program.js';
@@ -89,6 +92,13 @@ const ROWS: [string, string, string | null][] = [
   ['python3 -B -c from multiprocessing.spawn import spawn_main; spawn_main(tracker_fd=5, pipe_handle=7) --multiprocessing-fork', '/Users/me/other', null],
   // bbia-safe itself
   ['node /x/node_modules/.bin/bbia-safe start -- --model reachy_mini.xml', P, null],
+  // debuggers, profilers and coverage: judged as the program they run
+  ['python3 -m pdb scripts/launch_complete_robot.py --headless', P, 'robot'],
+  ['python3 -m cProfile -o out.prof scripts/launch_complete_robot.py', P, 'robot'],
+  [`${VENV} ${P}/venv/bin/debugpy --listen 5678 --wait-for-client scripts/launch_complete_robot.py`, P, 'robot'],
+  [`${VENV} ${P}/venv/bin/coverage run -m pytest tests/`, P, 'test'],
+  ['python3 -m coverage report', P, null],
+  ['python3 -m pdb /Users/me/other/train.py', '/Users/me/other', null],
 ];
 
 
@@ -104,12 +114,33 @@ describe('what a process runs decides (CONTRACT: what counts as a BBIA process)'
     expect(reason(['python3', 'scripts/bbia_dashboard_server.py'], P)).toBe('script scripts/bbia_dashboard_server.py in the project');
     expect(reason('python3 -m uvicorn src.bbia_sim.daemon.app.main:app'.split(' '), P)).toBe("uvicorn serving the project's app src.bbia_sim.daemon.app.main:app");
     expect(reason(['python3', 'scripts/launch_complete_robot.py'], P)).toBe(`the robot's launcher ${P}/scripts/launch_complete_robot.py`);
-    expect(classify(1, ['python3', 'scripts/launch_complete_robot.py'], '', ctx(P))?.projectRoot).toBe(P);
     expect(reasonText({ code: 'script', what: 'scripts/x.py' }, 'fr')).toBe('le script scripts/x.py du projet');
   });
 
-  it('learns nothing from a launcher outside a scripts/ folder, and still calls it the robot', () => {
+  it("learns a launcher's folder only when it holds the project's package, and never the home or temp folder", () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), 'bbia-learn-'));
+    fs.mkdirSync(path.join(project, 'src', 'bbia_sim'), { recursive: true });
+    const launcher = (dir: string) => classify(1, ['python3', path.join(dir, 'scripts', 'launch_complete_robot.py')], '', ctx('/'));
+    expect(launcher(project)).toMatchObject({ kind: 'robot', projectRoot: project });
+    // A copy of the launcher in ~/scripts or a folder without the package is still the robot, but names no project
+    expect(launcher(os.homedir())).toMatchObject({ kind: 'robot', projectRoot: undefined });
+    expect(launcher(path.join(project, 'src'))).toMatchObject({ kind: 'robot', projectRoot: undefined });
     expect(classify(1, ['python3', '/tmp/launch_complete_robot.py'], '', ctx('/'))).toMatchObject({ kind: 'robot', projectRoot: undefined });
+    fs.rmSync(project, { recursive: true });
+  });
+
+  it('counts another package under a project\'s src/ only for a process working in that project', () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), 'bbia-src-'));
+    fs.mkdirSync(path.join(project, 'src', 'app'), { recursive: true });
+    const uvicorn = (cwd: string) => classify(1, 'python3 -m uvicorn app.main:app'.split(' '), '', { projectRoots: [project], cwdOf: () => cwd })?.kind;
+    expect(uvicorn(project)).toBe('server');
+    expect(uvicorn('/Users/me/other')).toBeUndefined();
+    fs.rmSync(project, { recursive: true });
+  });
+
+  it('judges one level of wrapper only: a hostile chain of mjpython console scripts neither throws nor recurses', () => {
+    const argv = ['python3', ...Array.from({ length: 50_000 }, () => '/a/bin/mjpython'), 'scripts/launch_complete_robot.py'];
+    expect(classify(1, argv, argv.join(' '), ctx(P))).toBeUndefined();
   });
 
   it('knows no test of the project while no project folder is known', () => {

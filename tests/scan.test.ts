@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ProcEntry, ProcSource } from '../main/engine/proc/types.js';
 import { Scanner } from '../main/engine/scan.js';
+import { robotsOf } from '../main/engine/engine.js';
 import { reasonText } from '../main/i18n/reasons.js';
 import { collectTree } from '../main/engine/stop-tree.js';
 
@@ -72,14 +76,17 @@ describe('Scanner: descendants and learned folders', () => {
   });
 
   it("learns a project folder from a running launcher, and sees that folder's tests in the same scan", () => {
+    const q = fs.mkdtempSync(path.join(os.tmpdir(), 'bbia-q-'));
+    fs.mkdirSync(path.join(q, 'src', 'bbia_sim'), { recursive: true });
     const f = fakeSource();
     const scanner = new Scanner(f.source, { uid: 0 });
     f.put(40, 'python3 -m pytest tests/');
-    f.put(41, 'python3 /q/scripts/launch_complete_robot.py');
-    const cwds: Record<number, string> = { 40: '/q/tests', 41: '/' };
+    f.put(41, `python3 ${q}/scripts/launch_complete_robot.py`);
+    const cwds: Record<number, string> = { 40: `${q}/tests`, 41: '/' };
     f.source.cwd = (pid) => cwds[pid];
     expect(scanner.scan({ projectRoots: [] }).bbia.map((p) => [p.pid, p.kind])).toEqual([[41, 'robot'], [40, 'test']]);
-    expect(scanner.learnedRoots).toEqual(['/q']);
+    expect(scanner.learnedRoots).toEqual([q]);
+    fs.rmSync(q, { recursive: true });
   });
 
   it('decides once per identity and command line: the working folder is read once, not every scan', () => {
@@ -96,7 +103,31 @@ describe('Scanner: descendants and learned folders', () => {
   });
 });
 
+describe('robotsOf: each separate simulation once', () => {
+  it("counts a robot started by a project's test, and not the launcher a robot re-ran as its child", () => {
+    const f = fakeSource();
+    const scanner = new Scanner(f.source, { uid: 0 });
+    f.put(60, 'python3 -m pytest tests/', { startedAt: 1 });
+    f.put(61, 'python3 scripts/launch_complete_robot.py --headless', { ppid: 60, startedAt: 2 });
+    f.put(70, 'python3 scripts/launch_robot.py headless', { startedAt: 3 });
+    f.put(71, 'python3 scripts/launch_complete_robot.py --headless', { ppid: 70, startedAt: 4 });
+    const listed = scanner.scan({ projectRoots: ['/p'] }).bbia;
+    expect(robotsOf(listed).map((p) => p.pid)).toEqual([70, 61]);
+  });
+});
+
 describe('collectTree', () => {
+  it("never takes the caller's line through the root's group: a terminal the robot opened, re-parented but still in its group", () => {
+    const f = fakeSource();
+    const robot = 900_100;
+    f.put(robot, 'python3 scripts/launch_complete_robot.py', { pgid: robot, sid: 900_099 });
+    f.put(900_101, 'xterm', { ppid: 1, pgid: robot, sid: 900_099 });
+    f.put(900_102, '-zsh', { ppid: 900_101, pgid: 900_102, sid: 900_102 });
+    f.put(process.pid, 'node bbia-safe kill-all', { ppid: 900_102, pgid: 900_102, sid: 900_102 });
+    f.put(900_103, 'python3 helper.py', { ppid: robot, pgid: robot, sid: 900_099 });
+    expect(collectTree(f.source, { pid: robot, startKey: '100' }, []).map((p) => p.pid).toSorted()).toEqual([robot, 900_103]);
+  });
+
   it("never takes the caller's own line through a tracked process (a tmux server the robot started, with the stop typed in one of its panes)", () => {
     const f = fakeSource();
     const server = 900_001;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { consoleScriptName, isInstalledPath, isInterpreter, programOf, type Program } from './program.js';
+import { consoleScriptName, innerProgram, isInstalledPath, isInterpreter, programOf, RUNNERS, type Program } from './program.js';
 import { APP_SERVERS, CONSOLE_SCRIPTS, moduleKind, NEVER_BBIA, PROJECT_PACKAGES, PYTEST, scriptKind } from './project-table.js';
 import { isBbiaSafe, isInside, type Kind, type Rule } from './rules.js';
 import type { Why } from '../i18n/reasons.js';
@@ -52,12 +53,32 @@ function packagesOf(root: string): readonly string[] {
   return found;
 }
 
-/** The project package a module belongs to (`src.bbia_sim.daemon` counts as `bbia_sim.daemon`), or undefined. */
-function projectModule(module: string, ctx: ClassifyContext): string | undefined {
+/**
+ * The project package a module belongs to (`src.bbia_sim.daemon` counts as `bbia_sim.daemon`), or undefined.
+ * Another package under a project folder's `src/` counts only for a process working in that folder.
+ */
+function projectModule(pid: number, module: string, ctx: ClassifyContext): string | undefined {
   const name = module.replace(/^src\./, '');
   const top = name.split('.')[0]!;
-  if (PROJECT_PACKAGES.includes(top) || ctx.projectRoots.some((root) => packagesOf(root).includes(top))) return name;
-  return undefined;
+  if (PROJECT_PACKAGES.includes(top)) return name;
+  const roots = ctx.projectRoots.filter((root) => packagesOf(root).includes(top));
+  if (roots.length === 0) return undefined;
+  const cwd = ctx.cwdOf(pid);
+  return cwd !== undefined && roots.some((root) => isInside(cwd, root)) ? name : undefined;
+}
+
+/** Folders never learned as a project folder, whatever launcher runs from them. */
+const TOO_WIDE = new Set(['/', os.homedir(), os.tmpdir()]);
+const projectFolders = new Map<string, boolean>();
+
+/** True for a folder that holds the BBIA project's own package (`src/bbia_sim`): only such a folder is learned from a launcher. */
+function looksLikeProject(root: string): boolean {
+  let ok = projectFolders.get(root);
+  if (ok === undefined) {
+    ok = !TOO_WIDE.has(root) && PROJECT_PACKAGES.some((pkg) => fs.existsSync(path.join(root, 'src', pkg)));
+    projectFolders.set(root, ok);
+  }
+  return ok;
 }
 
 /** Decides what a pytest run belongs to: its folder or one of its test paths in the project. */
@@ -87,23 +108,28 @@ function viewerVerdict(pid: number, args: readonly string[], ctx: ClassifyContex
 }
 
 /** A module run with `-m`, or a console script standing for one. */
-function moduleVerdict(pid: number, module: string, args: readonly string[], ctx: ClassifyContext, via: 'module' | 'console'): Verdict | undefined {
+function moduleVerdict(pid: number, module: string, args: readonly string[], ctx: ClassifyContext, via: 'module' | 'console', nested: boolean): Verdict | undefined {
   if (PYTEST.has(module)) return pytestVerdict(pid, args, ctx);
   if (APP_SERVERS.has(module)) {
     const spec = args.find((a) => APP_SPEC.test(a));
-    const own = spec && projectModule(APP_SPEC.exec(spec)![1]!, ctx);
+    const own = spec && projectModule(pid, APP_SPEC.exec(spec)![1]!, ctx);
     return own ? { kind: 'server', why: { code: 'app', what: spec, by: module } } : undefined;
   }
   if (module === 'mujoco.viewer') return viewerVerdict(pid, args, ctx);
+  if (Object.hasOwn(RUNNERS, module)) {
+    // One level only: a runner running a runner is judged no further
+    const inner = nested ? undefined : innerProgram(module, args);
+    return inner && programVerdict(pid, inner, '', ctx, true);
+  }
   const mapped = CONSOLE_SCRIPTS[module] ?? module;
   if (NEVER_BBIA.has(mapped.split('.')[0]!)) return undefined;
-  const own = projectModule(mapped, ctx);
+  const own = projectModule(pid, mapped, ctx);
   if (!own) return undefined;
   return { kind: moduleKind(own), why: { code: via, what: mapped !== module ? `${module} (${mapped})` : module } };
 }
 
 /** A script run by an interpreter: the robot's launcher anywhere, a console script, or a file of a known project. */
-function scriptVerdict(pid: number, script: string, args: readonly string[], ctx: ClassifyContext): Verdict | undefined {
+function scriptVerdict(pid: number, script: string, args: readonly string[], ctx: ClassifyContext, nested: boolean): Verdict | undefined {
   const resolve = () => {
     if (path.isAbsolute(script)) return path.normalize(script);
     const cwd = ctx.cwdOf(pid);
@@ -112,16 +138,16 @@ function scriptVerdict(pid: number, script: string, args: readonly string[], ctx
   if (path.basename(script) === LAUNCHER) {
     const file = resolve();
     const root = file && path.basename(path.dirname(file)) === 'scripts' ? path.dirname(path.dirname(file)) : undefined;
-    return { kind: 'robot', why: { code: 'launcher', what: file ?? script }, projectRoot: root };
+    return { kind: 'robot', why: { code: 'launcher', what: file ?? script }, projectRoot: root && looksLikeProject(root) ? root : undefined };
   }
   const file = resolve();
   const root = file && ctx.projectRoots.find((r) => isInside(file, r));
   const installed = root !== undefined && file !== undefined && isInstalledPath(path.relative(root, file));
   const consoleName = consoleScriptName(script);
   if (consoleName && (!root || installed)) {
-    // mjpython is a console script that runs its arguments as Python does
-    if (isInterpreter(consoleName)) return classify(pid, [consoleName, ...args], [consoleName, ...args].join(' '), ctx);
-    return moduleVerdict(pid, consoleName, args, ctx, 'console');
+    // mjpython is a console script that runs its arguments as Python does (one level only)
+    if (isInterpreter(consoleName)) return nested ? undefined : programVerdict(pid, programOf([consoleName, ...args]), '', ctx, true);
+    return moduleVerdict(pid, consoleName, args, ctx, 'console', nested);
   }
   if (!root || !file || installed) return undefined;
   return { kind: scriptKind(file), why: { code: 'script', what: path.relative(root, file) } };
@@ -143,13 +169,17 @@ function ruleVerdict(program: Program, command: string, rules: readonly Rule[]):
   return rule && { kind: rule.kind, why: { code: 'rule', what: rule.pattern } };
 }
 
+/** The verdict on one program; `nested` when it is the program a runner or mjpython runs (never judged deeper). */
+function programVerdict(pid: number, program: Program, command: string, ctx: ClassifyContext, nested: boolean): Verdict | undefined {
+  if (program.type === 'script') return scriptVerdict(pid, program.script, program.args, ctx, nested);
+  if (program.type === 'module') return moduleVerdict(pid, program.module, program.args, ctx, 'module', nested);
+  if (program.type === 'code') return codeVerdict(pid, command, ctx);
+  return undefined;
+}
+
 /** What a process runs decides whether it is a BBIA process, never what its command line merely mentions. */
 export function classify(pid: number, argv: readonly string[], command: string, ctx: ClassifyContext): Verdict | undefined {
   if (argv.length === 0 || isBbiaSafe(argv)) return undefined;
   const program = programOf(argv);
-  let verdict: Verdict | undefined;
-  if (program.type === 'script') verdict = scriptVerdict(pid, program.script, program.args, ctx);
-  else if (program.type === 'module') verdict = moduleVerdict(pid, program.module, program.args, ctx, 'module');
-  else if (program.type === 'code') verdict = codeVerdict(pid, command, ctx);
-  return verdict ?? ruleVerdict(program, command, ctx.extraRules ?? []);
+  return programVerdict(pid, program, command, ctx, false) ?? ruleVerdict(program, command, ctx.extraRules ?? []);
 }

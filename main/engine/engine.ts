@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { inspectInstance, type InstanceInspection, type LiveInstance } from './instance.js';
 import { isProjectDir } from './launch.js';
@@ -15,7 +16,7 @@ import type { HandOverOptions, KeeperState } from './keeper.js';
 import type { SuperviseOptions, Supervision, SupervisionEnd } from './supervisor.js';
 import { writeStopRequest } from './stop-request.js';
 import { BbiaError, ExitCode } from './errors.js';
-import { instanceMark, stopTree, type StopReport, type StopTreeOptions } from './stop-tree.js';
+import { callerLine, instanceMark, stopTree, type StopReport, type StopTreeOptions } from './stop-tree.js';
 import { waitFor } from './wait.js';
 
 /** The instance as the contract's `status --json` shows it. */
@@ -58,9 +59,33 @@ export interface TreesReport {
   survivors: ProcEntry[];
 }
 
-/** The robots that run on their own, each one a separate simulation (a robot's own children are not counted). */
+/**
+ * The robots that run, each one a separate simulation: every robot with no robot above it (a robot's own
+ * children, or the launcher mjpython re-ran, are not counted; one started by a test or a server is).
+ */
 export function robotsOf(processes: readonly BbiaProcess[]): BbiaProcess[] {
-  return processes.filter((p) => p.kind === 'robot' && p.depth === 0);
+  const byPid = new Map(processes.map((p) => [p.pid, p]));
+  const underRobot = (p: BbiaProcess) => {
+    for (let a = byPid.get(p.ppid), n = 0; a && n < processes.length; a = byPid.get(a.ppid), n++) if (a.kind === 'robot') return true;
+    return false;
+  };
+  return processes.filter((p) => p.kind === 'robot' && !underRobot(p));
+}
+
+const realPaths = new Map<string, string>();
+
+/** A folder's real path (read once per folder; the folder itself when it cannot be resolved). */
+function realPath(dir: string): string {
+  let real = realPaths.get(dir);
+  if (real === undefined) {
+    try {
+      real = fs.realpathSync(dir);
+    } catch {
+      real = dir;
+    }
+    realPaths.set(dir, real);
+  }
+  return real;
 }
 
 /** The targets that are no descendant of another target: stopping their trees stops the rest. */
@@ -129,6 +154,8 @@ export function createEngine(options: EngineOptions = {}) {
     if (inspection?.live) roots.add(inspection.live.record.cwd);
     if (isProjectDir(cwd)) roots.add(cwd);
     for (const root of scanner.learnedRoots) roots.add(root);
+    // A symlinked folder is also known by its real path: working folders are read as real paths
+    for (const root of [...roots]) roots.add(realPath(root));
     return [...roots];
   };
 
@@ -336,13 +363,17 @@ export function createEngine(options: EngineOptions = {}) {
         const hint = robotsOf(snap.processes).map((r) => r.pid).join(', ');
         throw BbiaError.of('pidNotBbia', { pid }, ExitCode.usage, hint ? { key: 'pidNotBbiaHint', vars: { robots: hint } } : { key: 'pidNoRobotHint' });
       }
-      if (pid === instance) throw BbiaError.of('pidIsInstance', { pid }, ExitCode.usage);
-      if (found.kind !== 'robot' || found.depth !== 0) {
+      // The instance's, or one its keeper adopted: that is `stop`'s, with the instance's lock files
+      if (pid === instance || found.locked) throw BbiaError.of('pidIsInstance', { pid }, ExitCode.usage);
+      if (!robotsOf(snap.processes).includes(found)) {
         throw BbiaError.of('pidNotRobot', { pid, kind: found.kind, command: found.command }, ExitCode.usage);
       }
+      // Never the robot this command runs under (a terminal it opened): its tree holds the caller
+      if (callerLine(snap.scan.all).has(pid)) throw BbiaError.of('pidIsCaller', { pid }, ExitCode.usage);
+      // Its tree as listed: the processes after it, deeper than it, up to the next one at its depth or above
       const at = snap.processes.indexOf(found);
       const rest = snap.processes.slice(at + 1);
-      const end = rest.findIndex((p) => p.depth === 0);
+      const end = rest.findIndex((p) => p.depth <= found.depth);
       return { target: found, tree: [found, ...(end < 0 ? rest : rest.slice(0, end))] };
     },
 

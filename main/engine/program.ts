@@ -87,3 +87,31 @@ export function consoleScriptName(script: string): string | undefined {
 export function isInstalledPath(relative: string): boolean {
   return INSTALLED.test(relative);
 }
+
+/** Debuggers, profilers and coverage run another program: judged as that program. Their options that take a value. */
+export const RUNNERS: Readonly<Record<string, ReadonlySet<string>>> = {
+  pdb: new Set(['-c', '--command']),
+  cProfile: new Set(['-o', '-s']),
+  profile: new Set(['-o', '-s']),
+  trace: new Set(['-f', '--file', '-C', '--coverdir', '--ignore-module', '--ignore-dir']),
+  debugpy: new Set(['--listen', '--connect', '--log-to', '--pid', '--configure-subProcess', '--adapter-access-token']),
+  coverage: new Set(['-p', '--rcfile', '--source', '--include', '--omit', '--data-file', '--context', '--concurrency']),
+};
+
+/** The program a runner runs (`-m pdb scripts/x.py`, `coverage run -m pytest`), as the interpreter would see it. */
+export function innerProgram(runner: string, args: readonly string[]): Program | undefined {
+  const withValue = RUNNERS[runner]!;
+  let rest = runner === 'coverage' ? (args[0] === 'run' ? args.slice(1) : undefined) : args;
+  if (!rest) return undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg === '-m' && rest[i + 1]) return { type: 'module', module: rest[i + 1]!, args: rest.slice(i + 2) };
+    if (arg === '--') {
+      rest = rest.slice(i + 1);
+      return rest[0] ? { type: 'script', script: rest[0], args: rest.slice(1) } : undefined;
+    }
+    if (withValue.has(arg)) i++;
+    else if (!arg.startsWith('-')) return { type: 'script', script: arg, args: rest.slice(i + 1) };
+  }
+  return undefined;
+}

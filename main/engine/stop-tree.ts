@@ -90,7 +90,8 @@ export function collectTree(source: ProcSource, root: ProcIdentity, tracked: rea
   if (mark && source.hasEnv) {
     for (const p of all) if (!found.has(p.pid) && !callers.has(p.pid) && source.hasEnv(p.pid, mark)) addWithTree(p);
   }
-  found.delete(process.pid);
+  // Nor through the root's group or session: a terminal the robot opened stays in its group after it is re-parented
+  for (const pid of callers) found.delete(pid);
   return [...found.values()];
 }
 

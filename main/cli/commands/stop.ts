@@ -1,3 +1,4 @@
+import { robotsOf } from '../../engine/engine.js';
 import { BbiaError, ExitCode } from '../../engine/errors.js';
 import { quote, type CommandSpec } from '../args.js';
 import { listAndConfirm, reportSurvivors, type CliContext } from '../context.js';
@@ -36,7 +37,7 @@ export async function stop(ctx: CliContext, options: { force?: boolean; timeout?
     const removed = engine.clearStale();
     io.out(t('noInstance'));
     if (removed.length > 0) io.out(t('removedStale', { files: removed.join(', ') }));
-    const robot = engine.snapshot().processes.find((p) => p.kind === 'robot');
+    const robot = robotsOf(engine.snapshot().processes).find((p) => !p.locked);
     if (robot) io.out(t('handRobot', { pid: robot.pid }));
     return 0;
   }
