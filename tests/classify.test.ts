@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classify } from '../main/engine/classify.js';
 import { programOf } from '../main/engine/program.js';
+import { splitCommand } from '../main/engine/proc/split-command.js';
 import { reasonText } from '../main/i18n/reasons.js';
 
 const reason = (argv: string[], cwd: string) => {
@@ -162,5 +163,20 @@ describe('what a process runs decides (CONTRACT: what counts as a BBIA process)'
     expect(programOf(['python3'])).toEqual({ type: 'interactive' });
     expect(programOf(['python3.13t', '--', 'run.py'])).toMatchObject({ type: 'script', script: 'run.py' });
     expect(programOf(['vim', 'a.py'])).toMatchObject({ type: 'native', name: 'vim' });
+  });
+});
+
+describe("macOS's command lines, whose arguments ps joins with spaces", () => {
+  const files = new Set(['/Users/me/Mes Projets/bbia/.venv/bin/python3', '/Users/me/Mes Projets/bbia/scripts/launch_complete_robot.py', '/usr/bin/python3']);
+  const exists = (f: string) => files.has(f);
+  it('keeps an absolute path with spaces whole, and classifies it as the robot of that folder', () => {
+    const command = '/Users/me/Mes Projets/bbia/.venv/bin/python3 /Users/me/Mes Projets/bbia/scripts/launch_complete_robot.py --headless';
+    const argv = splitCommand(command, exists);
+    expect(argv).toEqual(['/Users/me/Mes Projets/bbia/.venv/bin/python3', '/Users/me/Mes Projets/bbia/scripts/launch_complete_robot.py', '--headless']);
+    expect(classify(1, argv, command, { projectRoots: ['/Users/me/Mes Projets/bbia'], cwdOf: () => '/' })?.kind).toBe('robot');
+  });
+  it('leaves other words alone', () => {
+    expect(splitCommand('/usr/bin/python3 -c print(1) /nowhere x', exists)).toEqual(['/usr/bin/python3', '-c', 'print(1)', '/nowhere', 'x']);
+    expect(splitCommand('vim a b', exists)).toEqual(['vim', 'a', 'b']);
   });
 });

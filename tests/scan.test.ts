@@ -103,6 +103,27 @@ describe('Scanner: descendants and learned folders', () => {
   });
 });
 
+describe("a dead BBIA group leader's group", () => {
+  it('keeps listing the members of a group a BBIA process led once it is gone, and forgets the group when it empties', () => {
+    const f = fakeSource();
+    const scanner = new Scanner(f.source, { uid: 0 });
+    f.put(80, 'python3 scripts/launch_complete_robot.py', { pgid: 80 });
+    f.put(81, 'ffmpeg -i pipe:0 out.mp4', { ppid: 80, pgid: 80 });
+    f.put(90, 'sleep 600', { pgid: 90 });
+    expect(scanner.scan({ projectRoots: ['/p'] }).bbia.map((p) => p.pid)).toEqual([80, 81]);
+    // The robot SIGKILLed: its child re-parented to 1, still in group 80
+    f.procs.delete(80);
+    f.put(81, 'ffmpeg -i pipe:0 out.mp4', { ppid: 1, pgid: 80 });
+    const left = scanner.scan({ projectRoots: ['/p'] }).bbia;
+    expect(left.map((p) => [p.pid, p.kind, reasonText(p.why)])).toEqual([[81, 'other', 'in the process group of BBIA process 80 (robot), which has ended']]);
+    f.procs.delete(81);
+    expect(scanner.scan({ projectRoots: ['/p'] }).bbia).toEqual([]);
+    // Group 80 is forgotten: a new process that happens to get that group ID is not BBIA
+    f.put(82, 'sleep 5', { pgid: 80 });
+    expect(scanner.scan({ projectRoots: ['/p'] }).bbia).toEqual([]);
+  });
+});
+
 describe('robotsOf: each separate simulation once', () => {
   it("counts a robot started by a project's test, and not the launcher a robot re-ran as its child", () => {
     const f = fakeSource();

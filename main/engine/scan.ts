@@ -131,6 +131,8 @@ export class Scanner {
   readonly #seen = new Map<number, Seen>();
   /** Project folders learned from running launchers, kept for the scanner's life. */
   readonly #learned = new Set<string>();
+  /** Process groups led by a BBIA process (group ID -> its kind), while any process is left in them. */
+  readonly #groups = new Map<number, Kind>();
   #scans = 0;
 
   readonly #nonBlockingCwd: boolean;
@@ -178,13 +180,32 @@ export class Scanner {
     // A launcher seen for the first time names a project folder: what runs in it is judged again at once
     if (this.#judge(all, ctx)) this.#judge(all, ctx);
     for (const [pid, s] of this.#seen) if (s.scan !== scan) this.#seen.delete(pid);
+    const pids = new Set<number>();
+    const groups = new Set<number>();
+    for (const p of all) {
+      pids.add(p.pid);
+      groups.add(p.pgid);
+    }
     const bbia = orderBbia(all, {
-      verdict: (p) => this.#seen.get(p.pid)!.verdict,
+      verdict: (p) => this.#seen.get(p.pid)!.verdict ?? this.#groupVerdict(p, pids),
       cpu: (p) => this.#seen.get(p.pid)!.cpu,
       locked: (p) => instanceTree?.has(p.pid) ?? false,
       excluded: (p) => ctx.exclude?.has(p.pid) === true,
     });
+    // Remember the groups BBIA processes lead; forget a group once no process is left in it
+    for (const b of bbia) if (b.pgid === b.pid) this.#groups.set(b.pid, b.kind);
+    for (const g of this.#groups.keys()) if (!groups.has(g)) this.#groups.delete(g);
     return { at, all, bbia };
+  }
+
+  /**
+   * A member of a group a BBIA process led, once that leader is gone (a hand-started robot SIGKILLed, its
+   * children re-parented): still BBIA. A group ID is not handed out again while a process is left in it.
+   */
+  #groupVerdict(p: ProcEntry, pids: ReadonlySet<number>): Verdict | undefined {
+    const kind = p.pgid !== p.pid && !pids.has(p.pgid) ? this.#groups.get(p.pgid) : undefined;
+    if (kind === undefined) return undefined;
+    return { kind: kind === 'robot' ? 'other' : kind, why: { code: 'group', pid: p.pgid, by: kind }, orphanOnly: true };
   }
 
   /** CPU % of every process: over the interval since the last scan, or over its life when new (never a first sample). */

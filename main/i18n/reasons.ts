@@ -1,7 +1,7 @@
 import { translatorOf, type Lang } from './fill.js';
 
 /** What made a process a BBIA process. */
-export type WhyCode = 'launcher' | 'script' | 'app' | 'module' | 'console' | 'pytestIn' | 'pytestOn' | 'viewer' | 'worker' | 'rule' | 'child' | 'instance';
+export type WhyCode = 'launcher' | 'script' | 'app' | 'module' | 'console' | 'pytestIn' | 'pytestOn' | 'viewer' | 'worker' | 'rule' | 'child' | 'group' | 'instance';
 
 /** Why one process is listed: the rule that matched and what it matched on. */
 export interface Why {
@@ -27,6 +27,7 @@ const en: Record<WhyCode, string> = {
   worker: 'a multiprocessing worker in the project',
   rule: 'matches the rule "{what}" of the settings',
   child: 'child of BBIA process {pid} ({by})',
+  group: 'in the process group of BBIA process {pid} ({by}), which has ended',
   instance: "part of the instance's tree",
 };
 
@@ -42,6 +43,7 @@ const fr: Record<WhyCode, string> = {
   worker: 'un processus multiprocessing dans le projet',
   rule: 'correspond à la règle « {what} » des réglages',
   child: 'enfant du processus BBIA {pid} ({by})',
+  group: 'dans le groupe du processus BBIA {pid} ({by}), qui s’est arrêté',
   instance: "fait partie de l'arbre de l'instance",
 };
 

@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { judgeCpuClock, ownCpuSeconds, type CpuClockVerdict } from './cpu-clock.js';
 import { parsePsLine, psEnv, PS_FIELDS, type PsSample } from './ps-line.js';
+import { splitCommand } from './split-command.js';
 import type { ProcEntry, ProcSource } from './types.js';
 
 export { parseCpuTime, parseLstart, parsePsLine, PS_FIELDS } from './ps-line.js';
@@ -20,6 +21,8 @@ interface Cached {
   /** The command name when the command line was read: `exec` changes it, not the PID or start time. */
   comm: string;
   command: string;
+  /** The argument vector, paths with spaces kept whole (split-command.ts). */
+  argv: string[];
   /** The working folder once read: null when lsof could not tell. */
   cwd?: string | null;
   /** An lsof under way (cwdAsync), shared by every caller meanwhile. */
@@ -76,7 +79,7 @@ export function createDarwinSource(options: DarwinOptions = {}): ProcSource {
         if (!m) continue;
         const pid = Number(m[1]);
         const s = samples.find((x) => x.pid === pid);
-        if (s) cache.set(pid, { startKey: s.startKey, comm: s.comm, command: m[2] ?? '' });
+        if (s) cache.set(pid, { startKey: s.startKey, comm: s.comm, command: m[2] ?? '', argv: splitCommand(m[2] ?? '') });
       }
     }
     const out: ProcEntry[] = [];
@@ -84,7 +87,7 @@ export function createDarwinSource(options: DarwinOptions = {}): ProcSource {
       const c = cache.get(s.pid);
       if (!c || c.startKey !== s.startKey || s.state === 'Z') continue;
       const { comm: _comm, cpuStep: _step, ...sample } = s;
-      out.push({ ...sample, command: c.command, argv: c.command.split(' ') });
+      out.push({ ...sample, command: c.command, argv: c.argv });
     }
     return out;
   }
