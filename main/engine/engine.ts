@@ -155,8 +155,9 @@ export function createEngine(options: EngineOptions = {}) {
     if (isProjectDir(cwd)) roots.add(cwd);
     for (const root of scanner.learnedRoots) roots.add(root);
     // A symlinked folder is also known by its real path: working folders are read as real paths
-    for (const root of [...roots]) roots.add(realPath(root));
-    return [...roots];
+    const real = new Set<string>();
+    for (const root of roots) real.add(realPath(root));
+    return [...new Set([...roots, ...real])];
   };
 
   // Tracking is the second guard where environments can be read (the instance mark finds every descendant

@@ -1,13 +1,13 @@
 /**
  * The one IPC contract of the app, as Gitify's `shared/events.ts`: channel -> request -> response,
  * the preload api built from it, and a run-time validator for every request.
- * Type-only imports, and robot-args.ts (which imports nothing): the sandboxed preload bundles this file and may not load Node modules.
+ * Type-only imports: the sandboxed preload bundles this file and may not load Node modules. The run-time
+ * validators of every request live in validators.ts (main only), derived from the settings schema.
  */
 import type { InterpreterView } from '../engine/interpreter.js';
 import type { Mode } from '../engine/launch.js';
 import type { BbiaProcess } from '../engine/scan.js';
 import type { Settings } from '../engine/settings/schema.js';
-import { MAX_ROBOT_ARG_LENGTH, MAX_ROBOT_ARGS } from '../engine/settings/robot-args.js';
 
 /**
  * One BBIA process as the popover sees it: the scan's figures (the PID for display only), and an opaque
@@ -217,60 +217,7 @@ export function createApi(invoke: Invoke): Api {
   return api as Api;
 }
 
-/* ---- Run-time validators: main trusts no payload (hand-written guards, no library) ---- */
-
-const MODE_VALUES: readonly Mode[] = ['graphical', 'headless', 'test'];
-type Guard<T> = (value: unknown) => value is T;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-const onlyKeys = (v: Record<string, unknown>, keys: readonly string[]) => Object.keys(v).every((k) => keys.includes(k));
-const isNull: Guard<null> = (v): v is null => v === null || v === undefined;
-const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max && !v.includes('\0');
-const inRange = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
-
-/** Checks one settings key against the shared schema's ranges. */
-const SETTING_GUARDS: { [K in keyof SettingsView]-?: (v: unknown) => boolean } = {
-  projectDir: (v) => isText(v, 4096) && (v === '' || v.startsWith('/')),
-  python: (v) => isText(v, 1024) && v.trim().length > 0,
-  robotArgs: (v) => Array.isArray(v) && v.length <= MAX_ROBOT_ARGS && v.every((a) => isText(a, MAX_ROBOT_ARG_LENGTH)),
-  defaultMode: (v) => MODE_VALUES.includes(v as Mode),
-  stopTimeout: (v) => inRange(v, 0.1, 600),
-  pollInterval: (v) => inRange(v, 250, 60000),
-  runaway: (v) =>
-    isRecord(v) &&
-    onlyKeys(v, ['cpuPercent', 'robotCpuPercent', 'sustainSeconds', 'memoryMB']) &&
-    inRange(v.cpuPercent, 1, 10000) &&
-    (v.robotCpuPercent === undefined || inRange(v.robotCpuPercent, 1, 10000)) &&
-    inRange(v.sustainSeconds, 1, 86400) &&
-    inRange(v.memoryMB, 1, 16 * 1024 * 1024),
-  leftoverMinutes: (v) => inRange(v, 0, 10080),
-  confirmStop: (v) => typeof v === 'boolean',
-  confirmBeforeQuit: (v) => typeof v === 'boolean',
-  notifications: (v) => typeof v === 'boolean',
-  launchAtLogin: (v) => typeof v === 'boolean',
-};
-
-/** The keys of {@link SettingsView}. */
-export const SETTINGS_KEYS = Object.keys(SETTING_GUARDS) as (keyof SettingsView)[];
-
-/** One validator per channel: true only for a well-formed request (unknown keys are refused). */
-export const VALIDATORS: { [C in Channel]: Guard<RequestOf<C>> } = {
-  'state:get': isNull,
-  'robot:start': (v): v is { mode: Mode } => isRecord(v) && onlyKeys(v, ['mode']) && MODE_VALUES.includes(v.mode as Mode),
-  'robot:stop': (v): v is { force: boolean } => isRecord(v) && onlyKeys(v, ['force']) && typeof v.force === 'boolean',
-  'process:stop': (v): v is { id: string } => isRecord(v) && onlyKeys(v, ['id']) && typeof v.id === 'string' && /^\d{1,10}:[\w.:-]{1,64}$/.test(v.id),
-  'processes:kill-all': isNull,
-  'settings:get': isNull,
-  'settings:set': (v): v is Partial<SettingsView> =>
-    isRecord(v) && Object.keys(v).length > 0 && Object.entries(v).every(([k, x]) => Object.hasOwn(SETTING_GUARDS, k) && SETTING_GUARDS[k as keyof SettingsView](x) === true),
-  'settings:pick-project': isNull,
-  'history:get': (v): v is { samples: number } =>
-    isRecord(v) && onlyKeys(v, ['samples']) && Number.isSafeInteger(v.samples) && inRange(v.samples, 2, MAX_HISTORY_SAMPLES),
-  'leftovers:cleanup': isNull,
-  'log:open': isNull,
-};
-
 /** True when `channel` is one of the contract's. */
 export function isChannel(channel: unknown): channel is Channel {
-  return typeof channel === 'string' && Object.hasOwn(VALIDATORS, channel);
+  return typeof channel === 'string' && (Object.values(API_METHODS) as string[]).includes(channel);
 }

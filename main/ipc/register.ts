@@ -1,5 +1,6 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { VALIDATORS, type Channel } from './contract.js';
+import type { Channel } from './contract.js';
+import { VALIDATORS } from './validators.js';
 import { dispatch, IpcRefusal, type HandlerTable } from './handlers.js';
 
 /** True only for the popover's own main frame. */

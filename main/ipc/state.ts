@@ -7,7 +7,8 @@ import { tailLog } from '../engine/log-file.js';
 import { Monitor, type MonitorState } from '../engine/monitor.js';
 import type { BbiaProcess } from '../engine/scan.js';
 import type { Lang, AppTranslate } from '../i18n/strings.js';
-import { SETTINGS_KEYS, type AppState, type Health, type HistoryView, type InstanceState, type LastExitView, type ProcessView, type SettingsView } from './contract.js';
+import { SETTINGS_KEYS } from './validators.js';
+import { type AppState, type Health, type HistoryView, type InstanceState, type LastExitView, type ProcessView, type SettingsView } from './contract.js';
 import type { SupervisionHolder } from './holder.js';
 import { historyView } from './history-view.js';
 

@@ -3,7 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('electron', () => import('./electron-mock.js'));
 
 const { ipcMain } = await import('./electron-mock.js');
-const { VALIDATORS, isChannel } = await import('../../main/ipc/contract.js');
+const { isChannel } = await import('../../main/ipc/contract.js');
+const { VALIDATORS } = await import('../../main/ipc/validators.js');
 const { dispatch, IpcRefusal } = await import('../../main/ipc/handlers.js');
 const { registerIpc } = await import('../../main/ipc/register.js');
 
@@ -41,6 +42,14 @@ describe('the IPC contract validators', () => {
     ['history:get', null],
     ['leftovers:cleanup', { pids: [1] }],
     ['log:open', { file: '/etc/passwd' }],
+    // Ranges come from the settings schema, one definition for the file and for IPC
+    ['settings:set', { stopTimeout: 600.5 }],
+    ['settings:set', { runaway: { cpuPercent: 90, sustainSeconds: 60, memoryMB: 16 * 1024 * 1024 + 1 } }],
+    ['settings:set', { python: 'x'.repeat(1025) }],
+    ['settings:set', { python: 'python3\0rm' }],
+    ['settings:set', { robotArgs: ['--model', 'a\0b'] }],
+    ['settings:set', { robotArgs: Array.from({ length: 65 }, () => '-v') }],
+    ['settings:set', { logMaxMB: 5 }],
   ];
   it.each(bad)('refuses %s %j', (channel, payload) => {
     expect(isChannel(channel)).toBe(true);
@@ -54,6 +63,7 @@ describe('the IPC contract validators', () => {
     ['process:stop', { id: '4242:3141592' }],
     ['settings:set', { stopTimeout: 2.5, confirmStop: false, projectDir: '/Users/me/bbia' }],
     ['settings:set', { runaway: { cpuPercent: 90, sustainSeconds: 60, memoryMB: 2048 }, leftoverMinutes: 0 }],
+    ['settings:set', { stopTimeout: 600, robotArgs: ['--model', 'reachy_mini.xml'], runaway: { cpuPercent: 90, robotCpuPercent: 130, sustainSeconds: 180, memoryMB: 16 * 1024 * 1024 } }],
     ['history:get', { samples: 300 }],
     ['leftovers:cleanup', null],
     ['log:open', null],

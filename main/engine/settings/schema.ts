@@ -81,8 +81,8 @@ export const DEFAULT_SETTINGS: Settings = {
 
 /** JSON Schema of each key, as conf and electron-store take it. */
 export const SETTINGS_SCHEMA = {
-  projectDir: { type: 'string' },
-  python: { type: 'string', minLength: 1 },
+  projectDir: { type: 'string', maxLength: 4096 },
+  python: { type: 'string', minLength: 1, maxLength: 1024 },
   robotArgs: { type: 'array', maxItems: MAX_ROBOT_ARGS, items: { type: 'string', maxLength: MAX_ROBOT_ARG_LENGTH } },
   defaultMode: { enum: [...MODES] },
   stopTimeout: { type: 'number', minimum: 0.1, maximum: 600 },
@@ -93,7 +93,7 @@ export const SETTINGS_SCHEMA = {
       cpuPercent: { type: 'number', minimum: 1, maximum: 10000 },
       robotCpuPercent: { type: 'number', minimum: 1, maximum: 10000 },
       sustainSeconds: { type: 'number', minimum: 1, maximum: 86400 },
-      memoryMB: { type: 'number', minimum: 1 },
+      memoryMB: { type: 'number', minimum: 1, maximum: 16 * 1024 * 1024 },
     },
     required: ['cpuPercent', 'sustainSeconds', 'memoryMB'],
     additionalProperties: false,
