@@ -43,6 +43,8 @@ describe('in French every message is French', () => {
     ['a setting that takes JSON', ['config', 'set', 'extraRules', '{'], () => {}],
     ['robotArgs that do not parse', ['config', 'set', 'robotArgs', '"open'], () => {}],
     ['no robot log yet', ['logs'], () => {}],
+    ['stop --pid on a PID that is no BBIA process', ['stop', '--pid', '4194304'], () => {}],
+    ['stop --pid without a process ID', ['stop', '--pid', 'x'], () => {}],
     [
       'an unusable settings file',
       ['status'],

@@ -6,6 +6,7 @@ import { findLeftovers } from './leftovers.js';
 import { KEEPER_TICK_MS, LOCK_UPDATE_MS, removeDeadLock } from './lock-files.js';
 import { createPaths, type Paths } from './paths.js';
 import { removePidfileIf } from './pidfile.js';
+import type { LogEvent } from '../i18n/engine-text.js';
 import { createPortReader, type PortReader } from './ports/index.js';
 import { createProcSource } from './proc/source.js';
 import { isAlive, type ProcEntry, type ProcIdentity, type ProcSource } from './proc/types.js';
@@ -43,8 +44,8 @@ export interface StatusReport {
   processes: BbiaProcess[];
   /** True when the lock directory exists. */
   locked: boolean;
-  /** Untrusted files, reused PIDs, unusable settings. */
-  warnings: string[];
+  /** Untrusted files, reused PIDs, unusable settings (render with logLine in the user's language). */
+  warnings: LogEvent[];
   /** The project folders known to this scan (saved, the instance's, the current folder, running launchers). */
   projectRoots: string[];
 }
@@ -125,7 +126,7 @@ export interface EngineOptions {
   /** Process reader. */
   source?: ProcSource;
   /** Extra warnings to report with every status (e.g. unusable settings). */
-  warnings?: string[];
+  warnings?: LogEvent[];
   /** The current folder, a project root when it holds the robot script. */
   cwd?: string;
   /** Never block on a working folder that costs a process to read (the app's main process; see Scanner). */

@@ -1,3 +1,4 @@
+import type { LogEvent } from '../i18n/engine-text.js';
 import { lockExists } from './lock-files.js';
 import type { Paths } from './paths.js';
 import { readPidfile, type InstanceRecord } from './pidfile.js';
@@ -26,7 +27,7 @@ export interface InstanceInspection {
   /** True when the lock directory exists. */
   locked: boolean;
   /** Things the user should know (untrusted files, reused PIDs). */
-  warnings: string[];
+  warnings: LogEvent[];
   /** True when the pidfile exists but cannot be trusted. */
   invalidPidfile: boolean;
 }
@@ -38,12 +39,12 @@ export function matchesRobot(live: ProcEntry | undefined, record: InstanceRecord
 
 /** Reads the pidfile and lock, and checks every PID they name against its recorded identity. */
 export function inspectInstance(paths: Paths, source: ProcSource): InstanceInspection {
-  const warnings: string[] = [];
+  const warnings: LogEvent[] = [];
   const locked = lockExists(paths);
   const pid = readPidfile(paths.pidFile);
   if (pid.kind === 'none') return { locked, warnings, supervisorAlive: false, invalidPidfile: false };
   if (pid.kind === 'invalid') {
-    warnings.push(`${paths.pidFile} is not trusted: ${pid.reason}`);
+    warnings.push({ key: 'pidfileUntrusted', vars: { file: paths.pidFile, why: pid.reason } });
     return { locked, warnings, supervisorAlive: false, invalidPidfile: true };
   }
   const { record } = pid;
@@ -52,7 +53,7 @@ export function inspectInstance(paths: Paths, source: ProcSource): InstanceInspe
   const robot = source.read(record.pid);
   if (!robot || !matchesRobot(robot, record)) {
     if (robot) {
-      warnings.push(`PID ${record.pid} of ${paths.pidFile} now belongs to another process (${robot.command}); it will not be signalled`);
+      warnings.push({ key: 'pidReused', vars: { pid: record.pid, file: paths.pidFile, command: robot.command } });
     }
     return { locked, warnings, supervisorAlive: supervisor !== undefined, deadRecordText: pid.text, invalidPidfile: false };
   }

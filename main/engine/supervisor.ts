@@ -7,7 +7,7 @@ import { inspectInstance } from './instance.js';
 import { resolveInterpreter, robotArgs, type Mode } from './launch.js';
 import { acquireLock, type HeldLock } from './lock.js';
 import { capLog, rotateLog, runHeader, tailRun } from './log-file.js';
-import type { EngineLog, TextRef } from '../i18n/engine-text.js';
+import { logLine, type EngineLog, type TextRef } from '../i18n/engine-text.js';
 import { settleExit } from './settle-exit.js';
 import type { Paths } from './paths.js';
 import { quarantinePidfile, removePidfileIf, formatPidfile, writePidfile, type InstanceRecord } from './pidfile.js';
@@ -147,7 +147,7 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
     if (leftover.invalidPidfile) {
       const aside = quarantinePidfile(paths.pidFile);
       // Most often the old bbia_safe.sh's pidfile (the PID alone): the user is told where it went
-      options.log(`${paths.pidFile} was not trusted (${leftover.warnings.join('; ')})`);
+      options.log(`${paths.pidFile} was not trusted (${leftover.warnings.map((w) => logLine('en', w)).join('; ')})`);
       options.log({ key: 'oldPidfileSetAside', vars: { file: paths.pidFile, aside: aside ?? '?' } });
     }
     // Second guard behind the lock: a robot that appeared while we raced for it

@@ -33,6 +33,8 @@ const en = {
   lockHeldByOther: 'another process holds the lock now; not taking it back',
   lockReacquired: 'lock re-acquired',
   lockNotReacquired: 'could not re-acquire the lock: {why}',
+  pidfileUntrusted: '{file} is not trusted: {why}',
+  pidReused: 'PID {pid} of {file} now belongs to another process ({command}); it will not be signalled',
   exitCode: 'exit code {code}',
   exitSignal: 'signal {signal}',
 };
@@ -61,6 +63,8 @@ const fr: typeof en = {
   lockHeldByOther: 'un autre processus tient maintenant le verrou ; il n’est pas repris',
   lockReacquired: 'verrou repris',
   lockNotReacquired: 'impossible de reprendre le verrou : {why}',
+  pidfileUntrusted: '{file} n’est pas digne de confiance : {why}',
+  pidReused: 'le PID {pid} de {file} appartient maintenant à un autre processus ({command}) ; il ne sera pas signalé',
   exitCode: 'code de sortie {code}',
   exitSignal: 'signal {signal}',
 };

@@ -1,5 +1,6 @@
 import { formatAge } from '../i18n/age.js';
 import { robotsOf, type Engine } from '../engine/engine.js';
+import { logLine } from '../i18n/engine-text.js';
 import { reasonText } from '../i18n/reasons.js';
 import { describeInterpreter } from '../engine/interpreter.js';
 import { isProjectDir } from '../engine/launch.js';
@@ -42,8 +43,8 @@ export interface StateOptions {
 }
 
 /** Why the state is a warning: untrusted files, an orphan, runaways, a robot outside bbia-safe, leftovers. */
-export function warningReasons(m: MonitorState, settings: Pick<SettingsView, 'runaway' | 'leftoverMinutes'>, t: AppTranslate): string[] {
-  const reasons = [...m.warnings];
+export function warningReasons(m: MonitorState, settings: Pick<SettingsView, 'runaway' | 'leftoverMinutes'>, t: AppTranslate, lang: Lang = 'en'): string[] {
+  const reasons = m.warnings.map((w) => logLine(lang, w));
   if (m.instance?.state === 'orphaned') reasons.push(t('reasonOrphan', { pid: m.instance.pid }));
   for (const r of m.runaways) {
     const p = r.process;
@@ -101,7 +102,7 @@ export function createStateService(engine: Engine, holder: SupervisionHolder, op
   };
 
   const build = (m: MonitorState): AppState => {
-    const reasons = warningReasons(m, engine.settings, t);
+    const reasons = warningReasons(m, engine.settings, t, options.lang);
     const instance = instanceOf(m);
     const health: Health = reasons.length > 0 ? 'warning' : instance ? 'running' : 'idle';
     const runaway = new Map(m.runaways.map((r) => [r.key, r.reason]));

@@ -1,3 +1,4 @@
+import { logLine } from '../../i18n/engine-text.js';
 import type { CommandSpec } from '../args.js';
 import type { CliContext } from '../context.js';
 import { readLastExit } from '../../engine/last-exit.js';
@@ -16,7 +17,7 @@ export const statusSpec: CommandSpec = {
 export async function status(ctx: CliContext, options: { json?: boolean; watch?: boolean; interval?: number }): Promise<number> {
   if (options.watch) return watch(ctx, Math.max(250, (options.interval ?? 1) * 1000));
   const report = await ctx.engine.status(250);
-  for (const w of report.warnings) ctx.io.err(ctx.t('warning', { text: w }));
+  for (const w of report.warnings) ctx.io.err(ctx.t('warning', { text: logLine(ctx.lang, w) }));
   if (options.json) {
     const alarm = formatRobotsAlarm(report, ctx.t);
     if (alarm) ctx.io.err(alarm);

@@ -1,3 +1,4 @@
+import { logLine } from '../../i18n/engine-text.js';
 import { robotsOf } from '../../engine/engine.js';
 import { BbiaError, ExitCode } from '../../engine/errors.js';
 import { quote, type CommandSpec } from '../args.js';
@@ -31,7 +32,7 @@ export async function stop(ctx: CliContext, options: { force?: boolean; timeout?
   if (options.pid !== undefined) return stopPid(ctx, options.pid, options);
   const { engine, io, t } = ctx;
   const plan = engine.planStop();
-  for (const w of plan.inspection.warnings) io.err(t('warning', { text: w }));
+  for (const w of plan.inspection.warnings) io.err(t('warning', { text: logLine(ctx.lang, w) }));
   const live = plan.inspection.live;
   if (!live) {
     const removed = engine.clearStale();

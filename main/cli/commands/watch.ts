@@ -20,7 +20,7 @@ export function renderFrame(state: MonitorState, monitor: Monitor, ctx: CliConte
   lines.push(state.processes.length === 0 ? t('none') : t('processes', { n: state.processes.length }));
   for (const p of state.processes) {
     const s = monitor.history.series(`${p.pid}:${p.startKey}`);
-    const tag = state.runaways.some((r) => r.process.pid === p.pid) ? ' RUNAWAY' : state.leftovers.some((l) => l.pid === p.pid) ? ' leftover' : '';
+    const tag = state.runaways.some((r) => r.process.pid === p.pid) ? ` ${t('runawayTag')}` : state.leftovers.some((l) => l.pid === p.pid) ? ` ${t('leftoverTag')}` : '';
     lines.push(
       `  ${p.kind.padEnd(9)} PID ${String(p.pid).padEnd(7)} ${p.cpu.toFixed(1).padStart(6)}% ${sparkline(s?.cpu ?? [], WIDTH)} ${formatMB(p.memRss).padStart(7)}MB ${sparkline(s?.rssMB ?? [], 12)} ${formatAge(state.at - p.startedAt)}${tag}`,
     );
