@@ -66,11 +66,13 @@ export interface TreesReport {
  */
 export function robotsOf(processes: readonly BbiaProcess[]): BbiaProcess[] {
   const byPid = new Map(processes.map((p) => [p.pid, p]));
-  const underRobot = (p: BbiaProcess) => {
-    for (let a = byPid.get(p.ppid), n = 0; a && n < processes.length; a = byPid.get(a.ppid), n++) if (a.kind === 'robot') return true;
-    return false;
-  };
-  return processes.filter((p) => p.kind === 'robot' && !underRobot(p));
+  return processes.filter((p) => p.kind === 'robot' && !hasAncestor(p, byPid, (a) => a.kind === 'robot'));
+}
+
+/** True when a parent, grandparent... of `p` among `byPid` passes `test` (bounded: a racy snapshot may hold a cycle). */
+function hasAncestor(p: BbiaProcess, byPid: ReadonlyMap<number, BbiaProcess>, test: (a: BbiaProcess) => boolean): boolean {
+  for (let a = byPid.get(p.ppid), n = 0; a && n < byPid.size; a = byPid.get(a.ppid), n++) if (test(a)) return true;
+  return false;
 }
 
 const realPaths = new Map<string, string>();
@@ -91,12 +93,8 @@ function realPath(dir: string): string {
 
 /** The targets that are no descendant of another target: stopping their trees stops the rest. */
 function topsOf(targets: readonly BbiaProcess[]): BbiaProcess[] {
-  const pids = new Set(targets.map((p) => p.pid));
   const byPid = new Map(targets.map((p) => [p.pid, p]));
-  return targets.filter((p) => {
-    for (let a = byPid.get(p.ppid), n = 0; a && n < targets.length; a = byPid.get(a.ppid), n++) if (pids.has(a.pid)) return false;
-    return true;
-  });
+  return targets.filter((p) => !hasAncestor(p, byPid, () => true));
 }
 
 /** Sums the reports of several tree stops, each process once. */
@@ -172,9 +170,9 @@ export function createEngine(options: EngineOptions = {}) {
     return source.children && supervisor && isKeeper(supervisor.argv) ? { pid: supervisor.pid, startKey: supervisor.startKey } : undefined;
   };
 
-  const scanNow = (inspection: InstanceInspection): ScanResult =>
+  const scanNow = (inspection: InstanceInspection, roots: string[]): ScanResult =>
     scanner.scan({
-      projectRoots: projectRoots(inspection),
+      projectRoots: roots,
       extraRules: settings.extraRules,
       instance: inspection.live?.robot,
       adopter: adopterOf(inspection),
@@ -222,13 +220,14 @@ export function createEngine(options: EngineOptions = {}) {
     /** One scan with the lock files checked: CPU % is over the interval since the previous call. */
     snapshot(): StatusReport & { scan: ScanResult; inspection: InstanceInspection } {
       const inspection = inspectInstance(paths, source);
-      const scan = scanNow(inspection);
+      const roots = projectRoots(inspection);
+      const scan = scanNow(inspection, roots);
       return {
         instance: view(inspection),
         processes: scan.bbia,
         locked: inspection.locked,
         warnings: [...(options.warnings ?? []), ...inspection.warnings],
-        projectRoots: projectRoots(inspection),
+        projectRoots: roots,
         scan,
         inspection,
       };

@@ -180,21 +180,20 @@ export class Scanner {
     // A launcher seen for the first time names a project folder: what runs in it is judged again at once
     if (this.#judge(all, ctx)) this.#judge(all, ctx);
     for (const [pid, s] of this.#seen) if (s.scan !== scan) this.#seen.delete(pid);
-    const pids = new Set<number>();
-    const groups = new Set<number>();
-    for (const p of all) {
-      pids.add(p.pid);
-      groups.add(p.pgid);
-    }
+    // The live PIDs and groups, only while a dead leader's group may still have members (most polls: none)
+    const pids = this.#groups.size > 0 ? new Set(all.map((p) => p.pid)) : undefined;
     const bbia = orderBbia(all, {
-      verdict: (p) => this.#seen.get(p.pid)!.verdict ?? this.#groupVerdict(p, pids),
+      verdict: (p) => this.#seen.get(p.pid)!.verdict ?? (pids && this.#groupVerdict(p, pids)),
       cpu: (p) => this.#seen.get(p.pid)!.cpu,
       locked: (p) => instanceTree?.has(p.pid) ?? false,
       excluded: (p) => ctx.exclude?.has(p.pid) === true,
     });
-    // Remember the groups BBIA processes lead; forget a group once no process is left in it
+    // Forget a group once no process is left in it; remember the groups BBIA processes lead now
+    if (pids) {
+      const groups = new Set(all.map((p) => p.pgid));
+      for (const g of this.#groups.keys()) if (!groups.has(g)) this.#groups.delete(g);
+    }
     for (const b of bbia) if (b.pgid === b.pid) this.#groups.set(b.pid, b.kind);
-    for (const g of this.#groups.keys()) if (!groups.has(g)) this.#groups.delete(g);
     return { at, all, bbia };
   }
 

@@ -72,8 +72,14 @@ export function callerLine(all: readonly ProcEntry[]): Set<number> {
  * The tree of `root` now, plus tracked identities that are still alive, plus (where the platform reads
  * environments) every process carrying the instance `mark`, with their own trees. Never this process.
  */
-export function collectTree(source: ProcSource, root: ProcIdentity, tracked: readonly ProcIdentity[], uid?: number, mark?: string): ProcEntry[] {
-  const all = source.list(uid);
+export function collectTree(
+  source: ProcSource,
+  root: ProcIdentity,
+  tracked: readonly ProcIdentity[],
+  uid?: number,
+  mark?: string,
+  all: readonly ProcEntry[] = source.list(uid),
+): ProcEntry[] {
   const found = new Map(treeOf(root, all).map((p) => [p.pid, p]));
   const byPid = new Map(all.map((p) => [p.pid, p]));
   // Never the caller's own line through what was tracked or marked: a `bbia-safe stop` typed in a terminal
@@ -106,12 +112,13 @@ export async function stopTree(source: ProcSource, root: ProcIdentity, options: 
   const add = (list: ProcEntry[]) => {
     for (const p of list) if (!targets.has(p.pid)) targets.set(p.pid, p);
   };
-  add(collectTree(source, root, options.tracked ?? [], options.uid, options.mark));
+  // One read of the table for the tree and the caller's line (on macOS each read is a `ps`)
+  const all = source.list(options.uid);
+  add(collectTree(source, root, options.tracked ?? [], options.uid, options.mark, all));
   // The root's group, even once the root is gone (its ID cannot be reused while members remain)
   const inGroup = (p: ProcEntry) => p.pgid === root.pid;
   const escaped = [...targets.values()].filter((p) => !inGroup(p));
   // Never a group the caller is in (a robot started by hand in the shell that now types kill-all)
-  const all = source.list(options.uid);
   const callers = callerLine(all);
   const callerInGroup = all.some((p) => callers.has(p.pid) && p.pgid === root.pid);
   const groupIsOurs = () => {
