@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { createProcSource } from '../main/engine/proc/source.js';
 import { RunawayDetector } from '../main/engine/runaway.js';
 import type { BbiaProcess } from '../main/engine/scan.js';
-import { DEFAULT_SETTINGS, SETTINGS_MIGRATIONS, type RunawaySettings } from '../main/engine/settings/schema.js';
+import { SETTINGS_MIGRATIONS } from '../main/engine/settings/migrate.js';
+import { DEFAULT_SETTINGS, type RunawaySettings } from '../main/engine/settings/schema.js';
 import { track } from './helpers.js';
 
 const MB = 1024 * 1024;
@@ -96,11 +97,7 @@ describe('runaway defaults that fit the real project', () => {
 });
 
 describe('the 0.2.0 settings migration', () => {
-  const migrate = (store: Record<string, unknown>) => {
-    const s = { store };
-    SETTINGS_MIGRATIONS['0.2.0']!(s);
-    return s.store;
-  };
+  const migrate = (doc: Record<string, unknown>) => SETTINGS_MIGRATIONS[2]!(doc);
   it('thresholds still at the old defaults take the new ones', () => {
     expect(migrate({ runaway: { cpuPercent: 90, sustainSeconds: 60, memoryMB: 2048 }, python: 'py' })).toEqual({ runaway: DEFAULT_SETTINGS.runaway, python: 'py' });
   });

@@ -1,7 +1,7 @@
-import { packageVersion } from '../package-info.js';
 import type { Paths } from '../paths.js';
 import { readNoFollow } from '../safe-fs.js';
-import { DEFAULT_SETTINGS, SETTINGS_MIGRATIONS, SETTINGS_SCHEMA, type Settings, type SettingsStore } from './schema.js';
+import { migrate, settingsFrom, SETTINGS_FILE_SCHEMA, type SettingsDocument } from './migrate.js';
+import { DEFAULT_SETTINGS, type Settings } from './schema.js';
 import { validate } from './validate.js';
 import { engineText, type TextRef } from '../../i18n/engine-text.js';
 import type { Lang } from '../../i18n/fill.js';
@@ -16,17 +16,10 @@ export interface LoadedSettings {
   problemIn?: (lang: Lang) => string;
 }
 
-const semver = (v: string) => v.split('.').map((n) => Number.parseInt(n, 10) || 0);
-const compare = (a: string, b: string) => {
-  const [x, y] = [semver(a), semver(b)];
-  for (let i = 0; i < 3; i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
-  return 0;
-};
-
 /**
  * Reads the shared settings file without writing it: read-only commands stay cheap (no conf, no ajv:
  * 88 ms of start-up, bench/status.ts). The same schema is checked, pending migrations are applied in
- * memory (conf applies and records them at the next write), and an unusable file is reported and untouched.
+ * memory (migrate.ts; the stores apply and record them when they open it), and an unusable file is reported and untouched.
  */
 export function loadSettings(paths: Paths): LoadedSettings {
   const defaults = structuredClone(DEFAULT_SETTINGS);
@@ -45,14 +38,12 @@ export function loadSettings(paths: Paths): LoadedSettings {
     return unusable((error as Error).message);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return unusable('it is not a JSON object');
-  const store: SettingsStore = { store: { ...(data as Record<string, unknown>) } };
-  const done = ((store.store.__internal__ as { migrations?: { version?: string } } | undefined)?.migrations?.version) ?? '0.0.0';
-  const current = packageVersion();
-  for (const version of Object.keys(SETTINGS_MIGRATIONS).sort(compare)) {
-    if (compare(version, done) > 0 && compare(version, current) <= 0) SETTINGS_MIGRATIONS[version]!(store);
-  }
-  const { __internal__: _internal, ...values } = store.store;
-  const problem = validate(values, { type: 'object', properties: SETTINGS_SCHEMA as never }, 'settings');
+  // Checked as found and once migrated, as the stores do: conf checks the file at open, then its writes
+  const schema = { type: 'object', properties: SETTINGS_FILE_SCHEMA } as never;
+  const found = validate(data, schema, 'settings');
+  if (found) return unusable(found);
+  const migrated = migrate(data as SettingsDocument);
+  const problem = migrated === data ? undefined : validate(migrated, schema, 'settings');
   if (problem) return unusable(problem);
-  return { settings: { ...defaults, ...(values as Partial<Settings>) } };
+  return { settings: settingsFrom(migrated) };
 }

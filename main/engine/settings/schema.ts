@@ -115,34 +115,3 @@ export const SETTINGS_SCHEMA = {
     },
   },
 } as const;
-
-/** A store of settings, as both conf and electron-store provide it. */
-export interface SettingsStore {
-  /** The whole document. */
-  store: Record<string, unknown>;
-}
-
-/**
- * Named migrations (Caprine's config.ts style), keyed by the version that introduced them.
- * Both fronts pass the package version as projectVersion, so each runs once per file.
- */
-export const SETTINGS_MIGRATIONS: Record<string, (store: SettingsStore) => void> = {
-  /** 0.1.0: the seed tool kept a `mode` key; it is now `defaultMode`. */
-  '0.1.0': function renameSeedMode(store: SettingsStore) {
-    const { mode, ...rest } = store.store as { mode?: unknown };
-    if (typeof mode === 'string' && (MODES as readonly string[]).includes(mode)) {
-      store.store = { ...rest, defaultMode: mode };
-    }
-  },
-  /**
-   * 0.2.0: the robot has its own CPU threshold, above one core, and a runaway must last three minutes.
-   * Thresholds still at the old defaults (written into the file by any earlier save) take the new ones;
-   * thresholds the user chose keep their values and only gain the robot's.
-   */
-  '0.2.0': function runawayFitsTheRealRobot(store: SettingsStore) {
-    const runaway = store.store.runaway as Record<string, unknown> | undefined;
-    if (typeof runaway !== 'object' || runaway === null || Array.isArray(runaway)) return;
-    const old = Object.entries(OLD_RUNAWAY_DEFAULTS).every(([k, v]) => runaway[k] === v) && Object.keys(runaway).length === 3;
-    store.store = { ...store.store, runaway: old ? { ...DEFAULT_SETTINGS.runaway } : { robotCpuPercent: ROBOT_CPU_PERCENT, ...runaway } };
-  },
-};
