@@ -278,13 +278,13 @@ export function createEngine(options: EngineOptions = {}) {
 
     /** The detached supervisor's upkeep (`__keeper-upkeep`): the lock re-created if it was removed, the log capped. */
     async upkeepKept(state: KeeperState, log: EngineLog): Promise<void> {
-      const { upkeepKept } = await import('./keeper.js');
+      const { upkeepKept } = await import('./keeper-end.js');
       await upkeepKept({ paths, source, log }, state);
     },
 
     /** Node's part of the end of a kept instance (`__keeper-end`): stops what is left, releases the lock. */
     async endKept(state: KeeperState, end: KeeperEnd, log: (message: string) => void): Promise<SupervisionEnd> {
-      const { endKept } = await import('./keeper.js');
+      const { endKept } = await import('./keeper-end.js');
       return endKept({ paths, source, log }, state, end);
     },
 

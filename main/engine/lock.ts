@@ -155,12 +155,19 @@ export async function keepLock(paths: Paths, token: string, log: EngineLog, stil
   }
 }
 
-/** Removes the lock of an instance known to be over (see isDeadLock), under the claim guard. True when it removed it. */
+/**
+ * Removes the lock of an instance known to be over (see isDeadLock), under the claim guard. True when it
+ * removed it; never throws (a lock left behind is taken over by the next start).
+ */
 export async function removeDeadLock(paths: Paths, isAlive: (id: ProcIdentity) => boolean, log: EngineLog = () => {}): Promise<boolean> {
   if (sanitizeLockPath(paths.lockFile)) return true;
-  return withClaim(paths, log, () => {
-    if (!isDeadLock(paths.lockFile, isAlive)) return false;
-    fs.rmSync(paths.lockFile, { recursive: true, force: true });
-    return true;
-  });
+  try {
+    return await withClaim(paths, log, () => {
+      if (!isDeadLock(paths.lockFile, isAlive)) return false;
+      fs.rmSync(paths.lockFile, { recursive: true, force: true });
+      return true;
+    });
+  } catch {
+    return false;
+  }
 }

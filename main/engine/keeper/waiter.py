@@ -97,8 +97,11 @@ def load_state(raw: str) -> Optional[State]:
     except ValueError as error:
         value, errors = None, ['the state is not JSON (%s)' % error]
     else:
-        with open(SCHEMA_FILE, encoding='utf-8') as f:
-            errors = schema_errors(value, json.load(f), 'state')
+        try:
+            with open(SCHEMA_FILE, encoding='utf-8') as f:
+                errors = schema_errors(value, json.load(f), 'state')
+        except (OSError, ValueError) as error:
+            errors = ['the schema could not be read (%s)' % error]
     where_to_log = cast(Dict[str, Any], value).get('supervisorLog') if isinstance(value, dict) else None
     if isinstance(where_to_log, str):
         log_file[:] = [where_to_log]
