@@ -90,6 +90,23 @@ describe('the keeper (the detached supervisor once the robot runs)', () => {
     expect(fs.existsSync(lockPaths(home).lock)).toBe(false);
   });
 
+  it.skipIf(!LINUX)('on a stop signal, its Node end also stops an orphan adopted after the hand-over (read from the waiter\'s children) [Linux only: subreaper]', async () => {
+    const { home, project, ready } = sandbox();
+    const release = path.join(home, 'release');
+    const env = { BBIA_FAKE_READY: ready, BBIA_FAKE_CHILDREN: '2', BBIA_FAKE_LATE_ESCAPE: release };
+    expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env })).code).toBe(0);
+    const { pid, tree } = await readyTree(ready);
+    const sup = supervisorOf(home);
+    expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
+    // Born after the hand-over in its own session with no mark, its parent gone: only the waiter's children name it
+    fs.writeFileSync(release, '');
+    let escapee = 0;
+    expect(await waitFor(() => (escapee = childrenOf(sup.pid).find((c) => c !== pid) ?? 0) > 0, 5000)).toBe(true);
+    track(escapee);
+    process.kill(sup.pid, 'SIGTERM');
+    await expectOver(home, [pid, ...tree, escapee, sup.pid], 10_000);
+  });
+
   it('re-creates the lock removed under it, after a freeze past several ticks, with the same owner (through Node\'s upkeep)', async () => {
     const { home, project, ready } = sandbox();
     expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready, BBIA_SAFE_SUPERVISOR_TICK_MS: '200' } })).code).toBe(0);
