@@ -28,7 +28,7 @@ await build({
     rollupOptions: { output: { format: 'es', entryFileNames: 'main.mjs', chunkFileNames: '[name]-[hash].mjs' } },
   },
 });
-// The keeper (main/engine/keeper.ts) is imported from beside the bundle when a detached supervisor hands over
+// The waiter (keeper/waiter.py) and its schema, read from beside the bundle when a detached supervisor hands over (keeper.ts)
 fs.cpSync(path.join(root, 'main', 'engine', 'keeper'), path.join(root, 'out', 'cli', 'keeper'), {
   recursive: true,
   filter: (src) => !src.includes('__pycache__'),

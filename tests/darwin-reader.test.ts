@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkCpuClock, judgeCpuClock, MACH_TICK_SCALE, ownCpuSeconds } from '../main/engine/proc/cpu-clock.js';
 import { createDarwinSource } from '../main/engine/proc/darwin.js';
@@ -11,7 +10,6 @@ import { tempDir } from './helpers.js';
 const FIXTURES = path.resolve(import.meta.dirname, 'fixtures', 'ps');
 const PS = path.join(FIXTURES, 'fake-ps.py');
 const LSOF = path.join(FIXTURES, 'fake-lsof.sh');
-const KEEPER = path.resolve(import.meta.dirname, '..', 'main', 'engine', 'keeper');
 const FAKE_VARS = ['FAKE_PS_DIR', 'FAKE_PS_LOG', 'FAKE_PS_LOCALTIME', 'FAKE_PS_SELF_PID', 'FAKE_PS_SELF_CPU', 'FAKE_LSOF_LOG', 'TZ'];
 const saved = Object.fromEntries(FAKE_VARS.map((k) => [k, process.env[k]]));
 
@@ -50,18 +48,6 @@ describe('the macOS reader: start times in UTC (issue 11, point 6)', () => {
       const source = createDarwinSource({ ps: PS });
       expect(keys(source.list()), JSON.stringify(clock)).toEqual(expected);
       expect(source.read(7002)?.startKey, JSON.stringify(clock)).toBe(expected[7002]);
-    }
-  });
-
-  it("gives the keeper's ps walk the same keys as the reader's, in any zone", async () => {
-    const code = 'import json, sys\nsys.dont_write_bytecode = True\nsys.path.insert(0, sys.argv[1])\nimport tree\ntree.PS = sys.argv[2]\nprint(json.dumps(tree.ps_table()))';
-    for (const clock of clocks) {
-      const env: Record<string, string> = { ...process.env, FAKE_PS_DIR: path.join(FIXTURES, 'dst') } as Record<string, string>;
-      delete env.TZ;
-      for (const [k, v] of Object.entries(clock)) if (v !== undefined) env[k] = v;
-      const out = await execa('python3', ['-c', code, KEEPER, PS], { env, extendEnv: false });
-      const table = JSON.parse(out.stdout) as Record<string, [number, string]>;
-      expect(Object.fromEntries(Object.entries(table).map(([pid, [, key]]) => [pid, key])), JSON.stringify(clock)).toEqual(expected);
     }
   });
 });

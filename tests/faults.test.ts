@@ -204,19 +204,21 @@ describe('refusals and failures', () => {
 });
 
 describe('lock trouble while supervising', () => {
-  it('survives a frozen supervisor (SIGSTOP past several lock refreshes) and a deleted lock', async () => {
+  it('survives a frozen supervisor (SIGSTOP past several ticks) and re-creates a deleted lock with the same owner', async () => {
     const { home, project, ready } = sandbox();
-    const sub = cliSpawn(home, ['start', 'headless'], { cwd: project, env: { BBIA_FAKE_READY: ready, BBIA_SAFE_LOCK_UPDATE_MS: '1000' } });
+    const sub = cliSpawn(home, ['start', 'headless'], { cwd: project, env: { BBIA_FAKE_READY: ready } });
     const { pid } = await readyTree(ready);
     expect(await waitFor(() => fs.existsSync(lockPaths(home).pid), 5000)).toBe(true);
-    // Frozen like a blocked event loop or a sleeping laptop, for 3 refresh periods
+    const owner = fs.readFileSync(path.join(lockPaths(home).lock, 'owner'), 'utf8');
+    // Frozen like a blocked event loop or a sleeping laptop, for 3 tracking ticks
     process.kill(sub.pid!, 'SIGSTOP');
     const frozenAt = Date.now();
     await waitFor(() => Date.now() - frozenAt >= 3000, 4000, 100);
     process.kill(sub.pid!, 'SIGCONT');
-    // Someone deletes the lock under it: proper-lockfile reports it compromised; the supervisor must not die
+    // Someone deletes the lock under it: the supervisor's next tick makes it anew, same owner, and does not die
     fs.rmSync(lockPaths(home).lock, { recursive: true });
-    expect(await waitFor(() => fs.existsSync(lockPaths(home).lock), 5000)).toBe(true);
+    expect(await waitFor(() => fs.existsSync(path.join(lockPaths(home).lock, 'owner')), 5000)).toBe(true);
+    expect(fs.readFileSync(path.join(lockPaths(home).lock, 'owner'), 'utf8')).toBe(owner);
     expect(alive(sub.pid!)).toBe(true);
     expect(alive(pid)).toBe(true);
     const status = JSON.parse((await cli(home, ['status', '--json'])).stdout);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDarwinSource } from '../main/engine/proc/darwin.js';
+import { schemaErrors } from '../main/engine/schema-check.js';
 import { waitFor } from '../main/engine/wait.js';
 import { alive, allGone, assertNoForeignRobot, BIN, cli, cliEnv, commandOf, LINUX, lockPaths, ppidOf, readNow, readyTree, sandbox, startKey, tempDir, track } from './helpers.js';
 
@@ -17,7 +17,6 @@ function supervisorOf(home: string): { pid: number; startKey: string } {
 }
 
 const supervisorLog = (home: string) => fs.readFileSync(path.join(home, '.bbia-safe', 'logs', 'supervisor.log'), 'utf8');
-const lockMtime = (home: string) => fs.statSync(lockPaths(home).lock).mtimeMs;
 
 /** The instance is over: every PID gone within `timeoutMs`, the lock and the pidfile removed. */
 async function expectOver(home: string, pids: number[], timeoutMs: number): Promise<void> {
@@ -68,16 +67,11 @@ describe('the keeper (the detached supervisor once the robot runs)', () => {
   it.skipIf(!LINUX)('remembers a descendant that escaped with no mark (own session, empty environment, parent gone), and the stop ends it [Linux only: subreaper]', async () => {
     const { home, project, ready } = sandbox();
     const release = path.join(home, 'release');
-    const env = { BBIA_FAKE_READY: ready, BBIA_FAKE_CHILDREN: '2', BBIA_FAKE_ESCAPE: release, BBIA_SAFE_LOCK_UPDATE_MS: '200' };
+    const env = { BBIA_FAKE_READY: ready, BBIA_FAKE_CHILDREN: '2', BBIA_FAKE_ESCAPE: release };
     expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env })).code).toBe(0);
     const { pid, tree } = await readyTree(ready);
     const [escaper, escapee] = tree as [number, number];
     expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
-    // Two lock refreshes: the keeper has walked the tree at least once since the escapee appeared
-    const first = lockMtime(home);
-    expect(await waitFor(() => lockMtime(home) > first, 5000, 50)).toBe(true);
-    const second = lockMtime(home);
-    expect(await waitFor(() => lockMtime(home) > second, 5000, 50)).toBe(true);
     fs.writeFileSync(release, '');
     expect(await waitFor(() => ppidOf(escapee) !== escaper, 5000)).toBe(true);
     // Re-parented to the keeper, the subreaper of the robot's tree, not to init
@@ -96,9 +90,26 @@ describe('the keeper (the detached supervisor once the robot runs)', () => {
     expect(fs.existsSync(lockPaths(home).lock)).toBe(false);
   });
 
-  it('re-creates the lock removed under it, after a freeze past several refreshes, with the same owner', async () => {
+  it.skipIf(!LINUX)('on a stop signal, its Node end also stops an orphan adopted after the hand-over (read from the waiter\'s children) [Linux only: subreaper]', async () => {
     const { home, project, ready } = sandbox();
-    expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready, BBIA_SAFE_LOCK_UPDATE_MS: '200' } })).code).toBe(0);
+    const release = path.join(home, 'release');
+    const env = { BBIA_FAKE_READY: ready, BBIA_FAKE_CHILDREN: '2', BBIA_FAKE_LATE_ESCAPE: release };
+    expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env })).code).toBe(0);
+    const { pid, tree } = await readyTree(ready);
+    const sup = supervisorOf(home);
+    expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
+    // Born after the hand-over in its own session with no mark, its parent gone: only the waiter's children name it
+    fs.writeFileSync(release, '');
+    let escapee = 0;
+    expect(await waitFor(() => (escapee = childrenOf(sup.pid).find((c) => c !== pid) ?? 0) > 0, 5000)).toBe(true);
+    track(escapee);
+    process.kill(sup.pid, 'SIGTERM');
+    await expectOver(home, [pid, ...tree, escapee, sup.pid], 10_000);
+  });
+
+  it('re-creates the lock removed under it, after a freeze past several ticks, with the same owner (through Node\'s upkeep)', async () => {
+    const { home, project, ready } = sandbox();
+    expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready, BBIA_SAFE_SUPERVISOR_TICK_MS: '200' } })).code).toBe(0);
     const { pid } = await readyTree(ready);
     const sup = supervisorOf(home);
     expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
@@ -118,10 +129,10 @@ describe('the keeper (the detached supervisor once the robot runs)', () => {
     expect(fs.existsSync(lockPaths(home).lock)).toBe(false);
   });
 
-  it('caps the robot log while it runs (copytruncate)', async () => {
+  it('caps the robot log while it runs (copytruncate, by Node\'s upkeep)', async () => {
     const { home, project, ready } = sandbox();
     expect((await cli(home, ['config', 'set', 'logMaxMB', '1'])).code).toBe(0);
-    expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready, BBIA_SAFE_LOCK_UPDATE_MS: '200' } })).code).toBe(0);
+    expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready, BBIA_SAFE_SUPERVISOR_TICK_MS: '200' } })).code).toBe(0);
     const { pid } = await readyTree(ready);
     const log = path.join(home, '.bbia-safe', 'logs', 'robot.log');
     expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
@@ -129,6 +140,8 @@ describe('the keeper (the detached supervisor once the robot runs)', () => {
     fs.appendFileSync(log, `${'x'.repeat(1023)}\n`.repeat(1536));
     expect(await waitFor(() => fs.existsSync(`${log}.1`) && fs.statSync(log).size < 1024 * 1024, 5000)).toBe(true);
     expect(fs.statSync(`${log}.1`).size).toBeGreaterThan(1024 * 1024);
+    // Capped by Node (capLog), run by the waiter as its child and reaped: the waiter is still the robot's parent
+    expect(ppidOf(pid)).toBe(supervisorOf(home).pid);
     expect((await cli(home, ['stop', '--force'])).code).toBe(0);
     expect(await allGone([pid], 5000)).toBe(true);
   });
@@ -169,9 +182,9 @@ describe('the keeper (the detached supervisor once the robot runs)', () => {
     expect(report).toMatchObject({ pid, exitCode: null, signal: 'SIG35' });
   });
 
-  it('ends the instance itself when no usable Node is left for the end (Node upgraded away meanwhile)', async () => {
+  it('without any Node for the end, exits and leaves an orphan that status shows and stop ends (Node upgraded away meanwhile)', async () => {
     const { home, project, ready } = sandbox();
-    // The supervisor runs on its own copy of Node, removed once the robot runs; the PATH holds no Node 22+
+    // The supervisor runs on its own copy of Node, removed once the robot runs; the PATH holds Python only, no Node
     const nodeDir = tempDir();
     const node = path.join(nodeDir, 'node');
     try {
@@ -180,7 +193,9 @@ describe('the keeper (the detached supervisor once the robot runs)', () => {
       fs.copyFileSync(process.execPath, node);
       fs.chmodSync(node, 0o755);
     }
-    const env = { ...cliEnv(home, { BBIA_FAKE_READY: ready, BBIA_FAKE_CHILDREN: '2', BBIA_FAKE_GRANDCHILD: '1' }), PATH: '/usr/bin:/bin' };
+    const bin = tempDir();
+    fs.symlinkSync('/usr/bin/python3', path.join(bin, 'python3'));
+    const env = { ...cliEnv(home, { BBIA_FAKE_READY: ready, BBIA_FAKE_CHILDREN: '2' }), PATH: bin };
     const started = await execa(node, [BIN, 'start', 'headless', '--detach'], { cwd: project, env, extendEnv: false, reject: false });
     expect(started.exitCode).toBe(0);
     const { pid, tree } = await readyTree(ready);
@@ -188,8 +203,16 @@ describe('the keeper (the detached supervisor once the robot runs)', () => {
     expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
     fs.rmSync(node);
     process.kill(sup.pid, 'SIGTERM');
-    await expectOver(home, [pid, ...tree, sup.pid], 15_000);
-    expect(supervisorLog(home)).toContain('ending the instance without Node');
+    // The waiter only says so and exits: it decides nothing, so the robot's tree still runs
+    expect(await allGone([sup.pid], 10_000)).toBe(true);
+    expect(supervisorLog(home)).toContain('no Node could run the end');
+    expect([pid, ...tree].every(alive)).toBe(true);
+    // Its owner's identity is gone: the lock is stale, the instance orphaned, and stop ends it
+    const status = JSON.parse((await cli(home, ['status', '--json'])).stdout);
+    expect(status.instance).toMatchObject({ pid, state: 'orphaned' });
+    expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project })).code).toBe(3);
+    expect((await cli(home, ['stop', '--force'])).code).toBe(0);
+    await expectOver(home, [pid, ...tree], 5000);
   });
 
   it('stays in Node when told to (BBIA_SAFE_SUPERVISOR=node), and says so', async () => {
@@ -212,15 +235,84 @@ describe('the keeper (the detached supervisor once the robot runs)', () => {
   });
 });
 
-describe("the keeper's ps reader (its macOS tracking)", () => {
-  it('lists PID, parent and a start key equal to the darwin reader\'s, here on procps', async () => {
+/** The waiter's children now (Linux: /proc/<pid>/task/<tid>/children). */
+function childrenOf(pid: number): number[] {
+  return fs.readdirSync(`/proc/${pid}/task`).flatMap((tid) => fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+}
+
+/** CPU ticks of the waiter's reaped children (cutime + cstime of /proc/<pid>/stat): every Node it ran adds some. */
+function childTicks(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').at(-1)!.trim().split(' ');
+  return Number(fields[13]) + Number(fields[14]);
+}
+
+describe('the waiter forks nothing while the robot runs quietly', () => {
+  // Linux only: the children and the children's CPU time are read from /proc
+  it.skipIf(!LINUX)('runs no child over many ticks, and runs Node\'s upkeep once the lock is removed [Linux only: /proc]', async () => {
+    const { home, project, ready } = sandbox();
+    expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready, BBIA_SAFE_SUPERVISOR_TICK_MS: '100' } })).code).toBe(0);
+    const { pid } = await readyTree(ready);
+    const sup = supervisorOf(home);
+    expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
+    const ticks = childTicks(sup.pid);
+    // Fifteen ticks of 100 ms, its children looked at every 10 ms: the robot only, and no child ran meanwhile
+    const seen = new Set<string>();
+    const from = Date.now();
+    await waitFor(() => {
+      seen.add(childrenOf(sup.pid).join(','));
+      return Date.now() - from >= 1500;
+    }, 3000, 10);
+    expect([...seen]).toEqual([String(pid)]);
+    expect(childTicks(sup.pid)).toBe(ticks);
+    // The measure sees a Node when one runs: the lock removed, the upkeep re-creates it and is reaped
+    fs.rmSync(lockPaths(home).lock, { recursive: true });
+    expect(await waitFor(() => fs.existsSync(path.join(lockPaths(home).lock, 'owner')), 5000)).toBe(true);
+    expect(await waitFor(() => childTicks(sup.pid) > ticks, 5000)).toBe(true);
+    expect(childrenOf(sup.pid)).toEqual([pid]);
+    expect((await cli(home, ['stop', '--force'])).code).toBe(0);
+    expect(await allGone([pid, sup.pid], 5000)).toBe(true);
+  });
+});
+
+describe("the waiter's input: one schema (keeper/state.schema.json), checked on both sides", () => {
+  const good = {
+    robotPid: 4242,
+    tickMs: 30000,
+    lockDir: '/h/.bbia_sim.lock',
+    robotLog: '/h/.bbia-safe/logs/robot.log',
+    logMaxBytes: 5242880,
+    upkeepArgv: ['/usr/bin/node', '/x/bbia-safe.js', '__keeper-upkeep'],
+    endArgv: ['/usr/bin/node', '/x/bbia-safe.js', '__keeper-end'],
+    endDeadlineMs: 35000,
+    supervisorLog: '/h/.bbia-safe/logs/supervisor.log',
+  };
+
+  it('accepts what handOver writes and names what breaks it, in TypeScript', () => {
+    const schema = path.join(KEEPER, 'state.schema.json');
+    expect(schemaErrors(good, schema)).toEqual([]);
+    const { tickMs: _tickMs, ...missing } = good;
+    expect(schemaErrors({ ...missing, robotPid: '4242', extra: 1, endArgv: [1] }, schema)).toEqual([
+      'state.tickMs is missing',
+      'state.extra is not in the schema',
+      'state.robotPid is not an integer',
+      'state.endArgv has fewer than 2 items',
+      'state.endArgv[0] is not a string',
+    ]);
+  });
+
+  it('makes the waiter exit with a clear log line on a mismatch, signalling nothing', async () => {
+    const dir = tempDir();
+    const log = path.join(dir, 'supervisor.log');
     const sleeper = execa('sleep', ['30'], { reject: false });
     track(sleeper.pid!);
-    const code = 'import json, sys\nsys.dont_write_bytecode = True\nsys.path.insert(0, sys.argv[1])\nimport tree\nprint(json.dumps(tree.ps_table()))';
-    const out = await execa('python3', ['-c', code, KEEPER]);
-    const table = JSON.parse(out.stdout) as Record<string, [number, string]>;
-    const entry = createDarwinSource().read(sleeper.pid!);
-    expect(table[String(sleeper.pid)]).toEqual([process.pid, entry!.startKey]);
+    const { tickMs: _tickMs, ...state } = { ...good, robotPid: sleeper.pid!, supervisorLog: log, robotPid2: 1 };
+    const code = 'import sys\nsys.path.insert(0, sys.argv[1])\nimport waiter\nsys.exit(waiter.main())';
+    const r = await execa('python3', ['-B', '-c', code, KEEPER], { env: { BBIA_SAFE_WAITER_STATE: JSON.stringify(state) }, reject: false });
+    expect(r.exitCode).toBe(1);
+    const text = fs.readFileSync(log, 'utf8');
+    expect(text).toContain('the supervisor state does not match');
+    expect(text).toContain('state.tickMs is missing; state.robotPid2 is not in the schema; exiting, nothing signalled');
+    expect(alive(sleeper.pid!)).toBe(true);
     sleeper.kill('SIGKILL');
     await sleeper;
   });

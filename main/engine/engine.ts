@@ -3,17 +3,17 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { inspectInstance, type InstanceInspection, type LiveInstance } from './instance.js';
 import { isProjectDir } from './launch.js';
 import { findLeftovers } from './leftovers.js';
-import { KEEPER_TICK_MS, LOCK_UPDATE_MS, removeDeadLock } from './lock-files.js';
+import { isDeadLock, sanitizeLockPath } from './lock-files.js';
 import { createPaths, type Paths } from './paths.js';
 import { removePidfileIf } from './pidfile.js';
-import type { LogEvent } from '../i18n/engine-text.js';
+import type { EngineLog, LogEvent } from '../i18n/engine-text.js';
 import { createPortReader, type PortReader } from './ports/index.js';
 import { createProcSource } from './proc/source.js';
 import { isAlive, type ProcEntry, type ProcIdentity, type ProcSource } from './proc/types.js';
 import { isKeeper } from './rules.js';
 import { Scanner, type BbiaProcess, type ScanResult } from './scan.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings/schema.js';
-import type { HandOverOptions, KeeperState } from './keeper.js';
+import type { HandOverOptions, KeeperEnd, KeeperState } from './keeper.js';
 import type { SuperviseOptions, Supervision, SupervisionEnd } from './supervisor.js';
 import { writeStopRequest } from './stop-request.js';
 import { BbiaError, ExitCode } from './errors.js';
@@ -268,22 +268,24 @@ export function createEngine(options: EngineOptions = {}) {
     },
 
     /**
-     * Hands a detached supervision over to the keeper, a small Python program in this same process
+     * Hands a detached supervision over to the waiter, a small Python program in this same process
      * (keeper.ts). Never returns when it succeeds; otherwise resolves to why not, and Node supervises on.
      */
-    async handOver(sup: Supervision, call: Pick<HandOverOptions, 'node' | 'nodeFlags' | 'entry' | 'supervisorLog' | 'keeperDir'>): Promise<string> {
+    async handOver(sup: Supervision, call: Pick<HandOverOptions, 'node' | 'entry' | 'supervisorLog' | 'keeperDir'>): Promise<string> {
       const { handOver } = await import('./keeper.js');
-      const tracking = source.children ? 'proc' : 'ps';
-      // One tick for what the Node supervisor did on two timers: the lock refresh and the tracking. On Linux
-      // the keeper is the subreaper of the robot's tree and walks nothing, so it wakes half as often
-      const tickMs = source.children ? KEEPER_TICK_MS : Math.min(trackingMs(), LOCK_UPDATE_MS);
-      return handOver(sup, { paths, python: settings.python, tickMs, logMaxBytes: logMaxBytes(), stopTimeoutMs: settings.stopTimeout * 1000, tracking, ...call });
+      return handOver(sup, { paths, python: settings.python, logMaxBytes: logMaxBytes(), stopTimeoutMs: settings.stopTimeout * 1000, ...call });
+    },
+
+    /** The detached supervisor's upkeep (`__keeper-upkeep`): the lock re-created if it was removed, the log capped. */
+    async upkeepKept(state: KeeperState, log: EngineLog): Promise<void> {
+      const { upkeepKept } = await import('./keeper-end.js');
+      await upkeepKept({ paths, source, log }, state);
     },
 
     /** Node's part of the end of a kept instance (`__keeper-end`): stops what is left, releases the lock. */
-    async endKept(state: KeeperState, log: (message: string) => void): Promise<SupervisionEnd> {
-      const { endKept } = await import('./keeper.js');
-      return endKept({ paths, source, log }, state);
+    async endKept(state: KeeperState, end: KeeperEnd, log: (message: string) => void): Promise<SupervisionEnd> {
+      const { endKept } = await import('./keeper-end.js');
+      return endKept({ paths, source, log }, state, end);
     },
 
     /** What `stop` would stop now. */
@@ -303,17 +305,23 @@ export function createEngine(options: EngineOptions = {}) {
         report = await stopTree(source, live.robot, { timeoutMs, mark: instanceMark(live.record), tracked });
         await supervisorExit(live);
       }
-      this.clearStale();
+      await this.clearStale();
       return report;
     },
 
     /** Removes the pidfile and lock of an instance whose robot and supervisor are both gone. */
-    clearStale(): string[] {
+    async clearStale(): Promise<string[]> {
       const inspection = inspectInstance(paths, source);
       const removed: string[] = [];
       if (inspection.live || inspection.supervisorAlive) return removed;
       if (inspection.deadRecordText && removePidfileIf(paths.pidFile, inspection.deadRecordText)) removed.push(paths.pidFile);
-      if (removeDeadLock(paths, (id) => isAlive(source, id))) removed.push(paths.lockFile);
+      const alive = (id: ProcIdentity) => isAlive(source, id);
+      // proper-lockfile (lock.ts) is loaded only when there is a dead lock to remove: status and stop stay light
+      if (sanitizeLockPath(paths.lockFile)) removed.push(paths.lockFile);
+      else if (isDeadLock(paths.lockFile, alive)) {
+        const { removeDeadLock } = await import('./lock.js');
+        if (await removeDeadLock(paths, alive)) removed.push(paths.lockFile);
+      }
       return removed;
     },
 
@@ -348,7 +356,7 @@ export function createEngine(options: EngineOptions = {}) {
       const report = await stopTrees(targets, (p) => ({ timeoutMs: 0, immediate: true, mark: mark(p) }));
       // The instance as it was before the kill: once its robot is dead, only this tells which supervisor to wait for
       if (hitsInstance) await supervisorExit(live!);
-      this.clearStale();
+      await this.clearStale();
       return { ...report, killed: report.targeted };
     },
 

@@ -1,5 +1,4 @@
-/** The lock directory's files, without proper-lockfile: what status, stop and kill-all need (start loads lock.ts). */
-import crypto from 'node:crypto';
+/** The lock directory's files, without proper-lockfile: what status, stop and kill-all need (start and removals load lock.ts). */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Paths } from './paths.js';
@@ -7,33 +6,23 @@ import type { ProcIdentity } from './proc/types.js';
 import { moveAside } from './safe-fs.js';
 import type { TextRef } from '../i18n/engine-text.js';
 
-/** How often a held lock's mtime is refreshed; a lock without an owner is stale after three missed refreshes. */
-export const LOCK_UPDATE_MS = Number(process.env.BBIA_SAFE_LOCK_UPDATE_MS) || 5000;
-
 /**
- * How often the keeper wakes on Linux, where as subreaper it walks no tree (keeper/tree.py): it refreshes the
- * lock (which goes stale after a day), and checks the log, sooner when the log grows towards its cap.
+ * A lock directory without an owner is a claim under way for this long (mkdir, then the owner file, both
+ * under the claim guard of lock.ts); older, its claimer died between the two and it is stale.
  */
-export const KEEPER_TICK_MS = Number(process.env.BBIA_SAFE_LOCK_UPDATE_MS) || 30_000;
+export const OWNERLESS_GRACE_MS = 10_000;
 
 /** The file inside the lock directory naming its owner; claimed with O_EXCL, it is what really decides who holds the lock. */
 export const OWNER_FILE = 'owner';
 
-/** What tells one lock directory from another: rename keeps all three (not ctime, which it changes). */
-export type Snapshot = { ino: number; mtimeMs: number; birthtimeMs: number };
-
-/** Identity of the directory at `file`, or undefined when nothing is there. */
-export function snapshot(file: string): Snapshot | undefined {
+/** The lock directory's modification time, or undefined when nothing is there. */
+export function lockMtime(file: string): number | undefined {
   try {
-    const st = fs.lstatSync(file);
-    return { ino: st.ino, mtimeMs: st.mtimeMs, birthtimeMs: st.birthtimeMs };
+    return fs.lstatSync(file).mtimeMs;
   } catch {
     return undefined;
   }
 }
-
-/** True when two snapshots are of the same lock directory. */
-export const same = (a?: Snapshot, b?: Snapshot) => !!a && !!b && a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.birthtimeMs === b.birthtimeMs;
 
 /** Reads the owner of a lock directory: an identity, or undefined when there is none (yet) or it is unreadable. */
 export function readOwner(lockFile: string): (ProcIdentity & { token: string }) | undefined {
@@ -69,50 +58,25 @@ export function sanitizeLockPath(file: string): TextRef | undefined {
   return undefined;
 }
 
-/**
- * Moves a stale lock out of the way. Two racers may judge the same lock stale: the rename is atomic,
- * and if what was moved is not the lock that was judged, it was a faster racer's fresh lock and goes back.
- */
-export function takeOver(file: string, judged: Snapshot): boolean {
-  const tomb = `${file}.stale-${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
-  try {
-    fs.renameSync(file, tomb);
-  } catch {
-    return false;
-  }
-  if (same(snapshot(tomb), judged)) {
-    fs.rmSync(tomb, { recursive: true, force: true });
-    return true;
-  }
-  try {
-    fs.renameSync(tomb, file);
-  } catch {
-    // A third racer made a new lock meanwhile; the moved one's owner sees it is no longer ours and yields
-    fs.rmSync(tomb, { recursive: true, force: true });
-  }
-  return false;
-}
-
 /** True when the lock path exists. */
 export function lockExists(paths: Paths): boolean {
-  return snapshot(paths.lockFile) !== undefined;
-}
-
-/** Removes the lock of an instance known to be over (its owner is dead, or it has none and is not fresh). */
-export function removeDeadLock(paths: Paths, isAlive: (id: ProcIdentity) => boolean): boolean {
-  const warning = sanitizeLockPath(paths.lockFile);
-  if (warning) return true;
-  const before = snapshot(paths.lockFile);
-  if (!before) return false;
-  const owner = readOwner(paths.lockFile);
-  if (owner && isAlive(owner)) return false;
-  if (!owner && Date.now() - before.mtimeMs < 3 * LOCK_UPDATE_MS) return false;
-  return takeOver(paths.lockFile, before);
+  return lockMtime(paths.lockFile) !== undefined;
 }
 
 /**
- * Releases a lock held under `token` from another program than the one that took it (the keeper's end,
- * keeper.ts): the owner file, then the directory, as proper-lockfile's unlock does. Never another's lock.
+ * True when the lock at `file` belongs to no running instance: its owner's identity is gone, or it has
+ * no owner and is older than the claim window. Only under the claim guard may such a lock be removed (lock.ts).
+ */
+export function isDeadLock(file: string, isAlive: (id: ProcIdentity) => boolean): boolean {
+  const mtime = lockMtime(file);
+  if (mtime === undefined) return false;
+  const owner = readOwner(file);
+  return owner ? !isAlive(owner) : Date.now() - mtime >= OWNERLESS_GRACE_MS;
+}
+
+/**
+ * Releases a lock held under `token`: the owner file, then the directory. Never another's lock. Needs no
+ * claim guard: a racer judging the lock meanwhile sees a live owner, or an ownerless lock still in its window.
  */
 export function releaseOwned(lockFile: string, token: string): boolean {
   if (readOwner(lockFile)?.token !== token) return false;

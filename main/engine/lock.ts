@@ -6,10 +6,16 @@ import { BbiaError, ExitCode, isErrno } from './errors.js';
 import type { Paths } from './paths.js';
 import type { EngineLog, TextRef } from '../i18n/engine-text.js';
 import type { ProcIdentity } from './proc/types.js';
-import { LOCK_UPDATE_MS, OWNER_FILE, readOwner, same, sanitizeLockPath, snapshot, takeOver, type Snapshot } from './lock-files.js';
+import { isDeadLock, lockExists, OWNER_FILE, readOwner, releaseOwned, sanitizeLockPath } from './lock-files.js';
 
-/** proper-lockfile's own mtime takeover races (upstream proper-lockfile#121), so it is pushed out to a day; staleness is judged by owner identity instead. */
-const STALE_MS = 24 * 3600 * 1000;
+// The instance lock (`~/.bbia_sim.lock`, the contract's path) is held for the robot's whole run, longer
+// than any Node: the detached supervisor is a Python program (keeper/waiter.py), which never refreshes an
+// mtime. So its staleness is its owner's identity being gone, and proper-lockfile, whose locks live
+// while a Node refreshes them, guards only the short claim: every creation, takeover and removal of a
+// dead instance lock happens under it, on its defaults, which makes a plain removal a safe takeover.
+
+/** How long a racer waits for the claim guard before it is refused as "starting right now". */
+const CLAIM_RETRIES = { retries: 12, factor: 1.5, minTimeout: 20, maxTimeout: 400 };
 
 /** A lock this process holds. */
 export interface HeldLock {
@@ -17,6 +23,8 @@ export interface HeldLock {
   isOurs(): boolean;
   /** The owner token this process wrote (its identity and a random part). */
   readonly token: string;
+  /** Re-creates the lock with the same owner if it was removed under the running instance (see {@link keepLock}); cheap when it is there. */
+  keep(): void;
   /** Releases the lock (idempotent); never removes a lock another process claimed. */
   release(): Promise<void>;
 }
@@ -29,115 +37,137 @@ export interface AcquireOptions {
   isAlive: (id: ProcIdentity) => boolean;
   /** A refusal when an instance still runs whatever the lock says (a live or orphaned robot). */
   runningInstance: () => TextRef | undefined;
-  /** Called on every event worth logging (takeover, compromise, recovery). */
+  /** Called on every event worth logging (takeover, re-creation). */
   log: EngineLog;
-  /** Called before re-taking a lock removed under us: true while we still supervise the instance. */
+  /** Called before re-creating a lock removed under us: true while we still supervise the instance. */
   stillOwner: () => boolean;
 }
 
-/** What tells one lock directory from another: rename keeps all three (not ctime, which it changes). */
-/** Why an existing lock can be taken over, or the refusal that names who holds it. */
-function judge(paths: Paths, options: AcquireOptions): { stale: Snapshot } | { refuse: TextRef } | { retry: true } {
-  const before = snapshot(paths.lockFile);
-  const owner = readOwner(paths.lockFile);
-  const after = snapshot(paths.lockFile);
-  if (!before || !same(before, after)) return { retry: true };
-  const running = options.runningInstance();
-  if (running) return { refuse: running };
-  if (owner && options.isAlive(owner)) return { refuse: { key: 'lockBusy', vars: { pid: owner.pid } } };
-  // No owner yet: a racer between mkdir and its claim, unless the lock stopped being refreshed long ago
-  if (!owner && Date.now() - before.mtimeMs < 3 * LOCK_UPDATE_MS) {
-    return { refuse: { key: 'lockStarting' } };
+/** Runs `fn` holding the claim guard (`~/.bbia-safe/claim.lock`); waiting racers retry with backoff. */
+async function withClaim<T>(paths: Paths, log: EngineLog, fn: () => T): Promise<T> {
+  let release: () => Promise<void>;
+  try {
+    fs.mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+    const guard = path.join(paths.stateDir, 'claim');
+    release = await lockfile.lock(guard, {
+      lockfilePath: `${guard}.lock`,
+      realpath: false,
+      retries: CLAIM_RETRIES,
+      // Its default throws from a timer, which would kill the supervisor and orphan the robot
+      onCompromised: (error) => log({ key: 'lockCompromised', vars: { why: error.message } }),
+    });
+  } catch (error) {
+    if (isErrno(error, 'ELOCKED')) throw BbiaError.of('lockStarting', {}, ExitCode.refused);
+    throw BbiaError.of('lockCreate', { lock: paths.lockFile, why: (error as Error).message, home: paths.home });
   }
-  options.log(owner ? { key: 'staleLockOwnerGone', vars: { pid: owner.pid } } : { key: 'staleLockNoOwner' });
-  return { stale: before };
+  try {
+    return fn();
+  } finally {
+    await release().catch(() => {});
+  }
 }
 
-/** Takes the instance lock (`~/.bbia_sim.lock`): mkdir through proper-lockfile, then an exclusive owner claim inside it. */
-export async function acquireLock(paths: Paths, options: AcquireOptions): Promise<HeldLock> {
-  const warning = sanitizeLockPath(paths.lockFile);
-  if (warning) options.log(warning);
-  const token = `${options.self.pid} ${options.self.startKey} ${crypto.randomBytes(8).toString('hex')}`;
-  const ownerFile = path.join(paths.lockFile, OWNER_FILE);
-  let release: (() => Promise<void>) | undefined;
-  let released = false;
-  const isOurs = () => readOwner(paths.lockFile)?.token === token;
-
-  const onCompromised = (error: Error) => {
-    // proper-lockfile's default throws from a timer, which would kill the supervisor and orphan the robot
-    options.log({ key: 'lockCompromised', vars: { why: error.message } });
-    if (released || !options.stillOwner()) return;
-    // Our directory whose mtime someone else touched: make it anew, so it is refreshed again
-    if (isOurs()) fs.rmSync(paths.lockFile, { recursive: true, force: true });
-    if (fs.existsSync(paths.lockFile)) {
-      options.log({ key: 'lockHeldByOther' });
-      return;
-    }
-    reclaiming = claim()
-      .then((ok) => options.log(ok ? { key: 'lockReacquired' } : { key: 'lockHeldByOther' }))
-      .catch((e: Error) => options.log({ key: 'lockNotReacquired', vars: { why: e.message } }));
-  };
-  // A re-claim still in flight when the instance ends: release() waits for it, so it cannot outlive the instance
-  let reclaiming: Promise<void> | undefined;
-
-  const claim = async (): Promise<boolean> => {
-    const r = await lockfile.lock(paths.home, {
-      lockfilePath: paths.lockFile,
-      realpath: false,
-      stale: STALE_MS,
-      update: LOCK_UPDATE_MS,
-      retries: 0,
-      onCompromised,
-    });
-    try {
-      // Writing the owner changes the directory's mtime, which proper-lockfile checks at every refresh as
-      // its own: put back the mtime it set, or the first refresh finds the lock compromised
-      const made = fs.statSync(paths.lockFile);
-      fs.writeFileSync(ownerFile, token, { flag: 'wx', mode: 0o600 });
-      fs.utimesSync(paths.lockFile, made.atime, made.mtime);
-      fs.chmodSync(paths.lockFile, 0o700);
-    } catch (error) {
-      if (isErrno(error, 'EEXIST') || isErrno(error, 'ENOENT')) {
-        // Lost the claim: the directory at the path is another racer's (rmdir of a non-empty one fails)
-        await r().catch(() => {});
-        return false;
-      }
-      // A full or read-only disk: fail closed and leave no lock behind to block the next start. Past the
-      // O_EXCL check, an owner file at the path can only be the one this call created (perhaps half-written)
-      fs.rmSync(ownerFile, { force: true });
-      await r().catch(() => {});
-      throw BbiaError.of('lockOwnerWrite', { lock: paths.lockFile, why: (error as Error).message, home: paths.home });
-    }
-    release = r;
-    return isOurs();
-  };
-
-  for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      if (await claim()) break;
-      throw BbiaError.of('lockRaceLost', {}, ExitCode.refused);
-    } catch (error) {
-      if (error instanceof BbiaError) throw error;
-      if (!isErrno(error, 'ELOCKED')) {
-        throw BbiaError.of('lockCreate', { lock: paths.lockFile, why: (error as Error).message, home: paths.home });
-      }
-      const verdict = judge(paths, options);
-      if ('refuse' in verdict) throw BbiaError.of(verdict.refuse.key, verdict.refuse.vars, ExitCode.refused);
-      if ('stale' in verdict) takeOver(paths.lockFile, verdict.stale);
-    }
+/** Makes the lock directory and claims its owner file (O_EXCL) with `token`; false when the directory exists. */
+function create(paths: Paths, token: string): boolean {
+  try {
+    fs.mkdirSync(paths.lockFile, { mode: 0o700 });
+  } catch (error) {
+    if (isErrno(error, 'EEXIST')) return false;
+    throw BbiaError.of('lockCreate', { lock: paths.lockFile, why: (error as Error).message, home: paths.home });
   }
-  if (!release) throw BbiaError.of('lockAttempts', {}, ExitCode.refused);
+  const ownerFile = path.join(paths.lockFile, OWNER_FILE);
+  try {
+    fs.writeFileSync(ownerFile, token, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    // A full or read-only disk: fail closed and leave no lock behind to block the next start
+    fs.rmSync(paths.lockFile, { recursive: true, force: true });
+    throw BbiaError.of('lockOwnerWrite', { lock: paths.lockFile, why: (error as Error).message, home: paths.home });
+  }
+  return true;
+}
+
+/** Why the existing lock may not be taken over, or undefined when it is dead (and was removed). */
+function judge(paths: Paths, options: AcquireOptions): TextRef | undefined {
+  const running = options.runningInstance();
+  if (running) return running;
+  const owner = readOwner(paths.lockFile);
+  if (owner && options.isAlive(owner)) return { key: 'lockBusy', vars: { pid: owner.pid } };
+  if (!isDeadLock(paths.lockFile, options.isAlive)) return lockExists(paths) ? { key: 'lockStarting' } : undefined;
+  options.log(owner ? { key: 'staleLockOwnerGone', vars: { pid: owner.pid } } : { key: 'staleLockNoOwner' });
+  fs.rmSync(paths.lockFile, { recursive: true, force: true });
+  return undefined;
+}
+
+/** Takes the instance lock: under the claim guard, a dead lock removed, then mkdir and an exclusive owner claim. */
+export async function acquireLock(paths: Paths, options: AcquireOptions): Promise<HeldLock> {
+  const token = `${options.self.pid} ${options.self.startKey} ${crypto.randomBytes(8).toString('hex')}`;
+  await withClaim(paths, options.log, () => {
+    const warning = sanitizeLockPath(paths.lockFile);
+    if (warning) options.log(warning);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (create(paths, token)) return;
+      const refusal = judge(paths, options);
+      if (refusal) throw BbiaError.of(refusal.key, refusal.vars, ExitCode.refused);
+    }
+    throw BbiaError.of('lockAttempts', {}, ExitCode.refused);
+  });
+  let released = false;
+  let keeping: Promise<unknown> | undefined;
   return {
-    isOurs,
+    isOurs: () => readOwner(paths.lockFile)?.token === token,
     token,
+    keep() {
+      if (released || keeping || lockExists(paths)) return;
+      keeping = keepLock(paths, token, options.log, () => !released && options.stillOwner()).finally(() => (keeping = undefined));
+    },
     async release() {
-      if (released) return;
       released = true;
-      await reclaiming;
-      if (!isOurs()) return;
-      fs.rmSync(ownerFile, { force: true });
-      await release?.().catch(() => {});
+      await keeping;
+      releaseOwned(paths.lockFile, token);
     },
   };
 }
 
+/**
+ * Re-creates the instance lock with the same owner `token` when it was removed under a running instance
+ * (`stillOwner`); never takes back a lock another process holds now. The one function of every
+ * supervisor: the foreground CLI and the app at their tracking tick, the detached one through
+ * `__keeper-upkeep`. Returns what it found.
+ */
+export async function keepLock(paths: Paths, token: string, log: EngineLog, stillOwner: () => boolean): Promise<'held' | 'recreated' | 'other' | 'over'> {
+  if (lockExists(paths)) return readOwner(paths.lockFile)?.token === token ? 'held' : 'other';
+  try {
+    return await withClaim(paths, log, () => {
+      if (!stillOwner()) return 'over';
+      if (lockExists(paths)) {
+        if (readOwner(paths.lockFile)?.token === token) return 'held';
+        log({ key: 'lockHeldByOther' });
+        return 'other';
+      }
+      log('the lock was removed under the running instance; re-creating it');
+      create(paths, token);
+      log({ key: 'lockReacquired' });
+      return 'recreated';
+    });
+  } catch (error) {
+    log({ key: 'lockNotReacquired', vars: { why: (error as Error).message } });
+    return 'over';
+  }
+}
+
+/**
+ * Removes the lock of an instance known to be over (see isDeadLock), under the claim guard. True when it
+ * removed it; never throws (a lock left behind is taken over by the next start).
+ */
+export async function removeDeadLock(paths: Paths, isAlive: (id: ProcIdentity) => boolean, log: EngineLog = () => {}): Promise<boolean> {
+  if (sanitizeLockPath(paths.lockFile)) return true;
+  try {
+    return await withClaim(paths, log, () => {
+      if (!isDeadLock(paths.lockFile, isAlive)) return false;
+      fs.rmSync(paths.lockFile, { recursive: true, force: true });
+      return true;
+    });
+  } catch {
+    return false;
+  }
+}

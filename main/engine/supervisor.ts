@@ -264,6 +264,7 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
   const track = () => {
     for (const p of descendants(source, run.child, tracked)) tracked.set(p.pid, p);
     capLog(paths.robotLog, options.logMaxBytes);
+    run.lock.keep();
   };
   const timer = setInterval(track, options.pollMs);
   timer.unref();

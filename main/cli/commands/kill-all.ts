@@ -9,7 +9,7 @@ export async function killAll(ctx: CliContext, options: { force?: boolean }): Pr
   const { engine, io, t } = ctx;
   const targets = engine.planKillAll();
   if (targets.length === 0) {
-    engine.clearStale();
+    await engine.clearStale();
     io.out(t('none'));
     return 0;
   }

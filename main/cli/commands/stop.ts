@@ -35,7 +35,7 @@ export async function stop(ctx: CliContext, options: { force?: boolean; timeout?
   for (const w of plan.inspection.warnings) io.err(t('warning', { text: logLine(ctx.lang, w) }));
   const live = plan.inspection.live;
   if (!live) {
-    const removed = engine.clearStale();
+    const removed = await engine.clearStale();
     io.out(t('noInstance'));
     if (removed.length > 0) io.out(t('removedStale', { files: removed.join(', ') }));
     const robot = robotsOf(engine.snapshot().processes).find((p) => !p.locked);

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BbiaError, ExitCode } from '../../engine/errors.js';
-import { KEEPER_STATE_ENV, keeperState } from '../../engine/keeper.js';
+import { END_ENV, KEEPER_STATE_ENV, keeperEnd as endOf, keeperState } from '../../engine/keeper.js';
 import { awaitSettle } from '../../engine/settle.js';
 import { logLine, type EngineLog, type EngineTextKey } from '../../i18n/engine-text.js';
 import type { CliContext } from '../context.js';
-import { exitCodeOf, runSupervisor, SUPERVISOR_NODE_FLAGS, type DetachMessage, type StartRequest } from './start.js';
+import { exitCodeOf, runSupervisor, type DetachMessage, type StartRequest } from './start.js';
 
 /** The engine's notices that `start --detach` shows on the terminal too: what was set aside or removed of the user's files. */
 const TOLD_AT_DETACH: ReadonlySet<EngineTextKey> = new Set(['oldLockSetAside', 'oldPidfileSetAside', 'symlinkLockRemoved']);
@@ -63,10 +63,10 @@ export async function superviseDetached(ctx: CliContext, raw: string | undefined
           write(`robot PID ${pid} settled`);
           send({ type: 'started', pid, supervisorPid }, () => {
             if (process.connected) process.disconnect();
-            // The robot runs: from here the keeper idles in this process's place, at a sixth of Node's memory
+            // The robot runs: from here the waiter (keeper/waiter.py) idles in this process's place, at a quarter of Node's memory
             const keeperDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'keeper');
             void ctx.engine
-              .handOver(sup, { node: process.execPath, nodeFlags: SUPERVISOR_NODE_FLAGS, entry: process.argv[1]!, supervisorLog: file, keeperDir })
+              .handOver(sup, { node: process.execPath, entry: process.argv[1]!, supervisorLog: file, keeperDir })
               .then((why) => write(`supervising in Node: ${why}`));
           });
         });
@@ -89,16 +89,29 @@ export async function superviseDetached(ctx: CliContext, raw: string | undefined
   }
 }
 
-/** The hidden `__keeper-end` entry, run by the keeper (keeper/ending.py) when its robot ends or a stop signal arrives. */
-export async function keeperEnd(ctx: CliContext): Promise<number> {
+/** The hidden `__keeper-upkeep` entry, run by the waiter when the lock is gone or the robot log is over its cap. */
+export async function keeperUpkeep(ctx: CliContext): Promise<number> {
   const { write } = supervisorLog(ctx);
   const state = keeperState(process.env[KEEPER_STATE_ENV]);
   if (!state) {
-    write(`__keeper-end without a valid ${KEEPER_STATE_ENV}; nothing done`);
+    write(`__keeper-upkeep without a valid ${KEEPER_STATE_ENV}; nothing done`);
     return ExitCode.usage;
   }
-  const end = await ctx.engine.endKept(state, write);
-  if (end.report?.survivors.length) write(`still alive after the stop: ${end.report.survivors.map((p) => p.pid).join(', ')}`);
+  await ctx.engine.upkeepKept(state, write);
+  return 0;
+}
+
+/** The hidden `__keeper-end` entry, run by the waiter (keeper/waiter.py) when its robot ends or a stop signal arrives. */
+export async function keeperEnd(ctx: CliContext): Promise<number> {
+  const { write } = supervisorLog(ctx);
+  const state = keeperState(process.env[KEEPER_STATE_ENV]);
+  const end = endOf(process.env[END_ENV]);
+  if (!state || !end) {
+    write(`__keeper-end without a valid ${state ? END_ENV : KEEPER_STATE_ENV}; nothing done`);
+    return ExitCode.usage;
+  }
+  const result = await ctx.engine.endKept(state, end, write);
+  if (result.report?.survivors.length) write(`still alive after the stop: ${result.report.survivors.map((p) => p.pid).join(', ')}`);
   write(`instance of robot PID ${state.robot.pid} over; lock released`);
-  return exitCodeOf(end);
+  return exitCodeOf(result);
 }
