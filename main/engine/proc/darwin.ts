@@ -35,9 +35,29 @@ function cwdFromLsof(out: string): string | undefined {
 }
 
 /**
+ * The PIDs of `ps -E -o pid=,command=` lines whose environment holds `entry` (`NAME=value`) as a whole
+ * word. The environment follows the arguments, space-separated, so the command line read without `-E`
+ * (`commandOf`) is cut off first: an argument that spells the mark (`grep BBIA_SAFE_INSTANCE=...`) is not
+ * an environment, and a line whose command is unknown is skipped rather than guessed.
+ */
+export function pidsCarrying(out: string, entry: string, commandOf: (pid: number) => string | undefined): Set<number> {
+  const found = new Set<number>();
+  for (const line of out.split('\n')) {
+    const m = /^\s*(\d+)\s(.*)$/.exec(line);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    const command = commandOf(pid);
+    if (command === undefined || !m[2]!.startsWith(command)) continue;
+    if (m[2]!.slice(command.length).split(/\s+/).includes(entry)) found.add(pid);
+  }
+  return found;
+}
+
+/**
  * macOS reader: one `ps` call per poll, a second one only for the command lines of new identities or of
  * processes whose command name changed (an `exec`: a pyenv shim becoming Python keeps PID and start time).
- * Start times are read in UTC (psEnv); the working folder costs an lsof, read once per identity.
+ * Start times are read in UTC (psEnv); the working folder costs an lsof, read once per identity. The
+ * environments (the instance mark) cost one `ps -E`, read by a stop only (withEnv).
  */
 export function createDarwinSource(options: DarwinOptions = {}): ProcSource {
   const psPath = options.ps ?? '/bin/ps';
@@ -141,6 +161,13 @@ export function createDarwinSource(options: DarwinOptions = {}): ProcSource {
       });
       if (c) c.reading = reading;
       return reading;
+    },
+    withEnv(entry: string): Set<number> {
+      // -E appends each process's environment (as it was at launch) to `command`; ps shows it only for
+      // this user's processes (Apple's ps(1): "-E  Display the environment as well")
+      const out = ps(['-xwwE', '-U', String(process.getuid?.() ?? 0), '-o', 'pid=,command=']);
+      // The command lines as the last list() read them (a stop lists the table just before)
+      return pidsCarrying(out, entry, (pid) => cache.get(pid)?.command);
     },
     cpuClock: () => clock,
   };
