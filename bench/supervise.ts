@@ -118,7 +118,9 @@ async function appCases(run: RunInfo, windowMs: number): Promise<CaseResult[]> {
         polls: ticks.filter((t) => t >= t0 && t < t1).length,
         forks: (forks as Fork[]).filter((f) => f.at >= t0 && f.at < t1),
         cpuMs: c1.self - c0.self + (children ?? 0),
-        cpuNote: children === undefined ? 'this process only (no /proc: the children\'s CPU is not read)' : 'this process + the processes it ran',
+        cpuNote: children === undefined
+          ? `this process only, ${fmt(c1.self - c0.self, 0)} ms (no /proc: the children's CPU is not read)`
+          : `this process ${fmt(c1.self - c0.self, 0)} ms + the processes it ran ${fmt(children, 0)} ms (10 ms ticks)`,
       });
     }
   } finally {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkCpuClock, judgeCpuClock, MACH_TICK_SCALE, ownCpuSeconds } from '../main/engine/proc/cpu-clock.js';
-import { createDarwinSource, pidsCarrying } from '../main/engine/proc/darwin.js';
+import { createDarwinSource, pidsCarrying, PS_FIELDS } from '../main/engine/proc/darwin.js';
 import { collectTree } from '../main/engine/stop-tree.js';
 import { Scanner } from '../main/engine/scan.js';
 import { tempDir } from './helpers.js';
@@ -189,7 +189,9 @@ describe('the macOS reader: the instance mark at stop time, from one `ps -E` (is
     const log = path.join(tempDir(), 'ps.log');
     setEnv({ FAKE_PS_DIR: path.join(FIXTURES, 'environ'), FAKE_PS_LOG: log });
     const source = createDarwinSource({ ps: PS });
-    source.list();
+    // The ps lists itself (the last line of list.txt): left out, and its command line never read
+    expect(source.list().map((p) => p.pid).toSorted((a, b) => a - b)).toEqual([1, 412, 4691, 6000, 6001, 6002, 6050, 6051, 6060, 6070]);
+    expect(lines(log)).toEqual([`-axww -o ${PS_FIELDS}`, `-ww -o pid=,command= -p 1,412,4691,6000,6001,6002,6050,6051,6060,6070`]);
     const before = lines(log).length;
     // The robot, its helper and the daemonized descendant; not grep 6060 (its argument), not 6070 (another start time)
     expect([...source.withEnv!(MARK)].toSorted()).toEqual([6001, 6002, 6050]);

@@ -163,8 +163,9 @@ export function createEngine(options: EngineOptions = {}) {
     return [...new Set([...roots, ...real])];
   };
 
-  // Tracking is the second guard where environments can be read (the instance mark finds every descendant
-  // at stop time), so it runs with the lock refresh (5 s); elsewhere it is the only one
+  // The Node supervisor's timer (supervisor.ts): on Linux it walks /proc, a second guard behind the instance
+  // mark, so with the lock refresh (5 s); on macOS it only caps the log (a stat: the poll's rows and the stop's
+  // ps -E do the tracking), and the keeper's tick follows it there (handOver)
   const trackingMs = () => (source.hasEnv ? 5000 : Math.min(settings.pollInterval, 1000));
   const logMaxBytes = () => settings.logMaxMB * 1024 * 1024;
 
@@ -203,7 +204,7 @@ export function createEngine(options: EngineOptions = {}) {
   };
 
   /** One scan with the lock files checked (the reads of {@link snapshot}). */
-  const snap = (): StatusReport & { scan: ScanResult; inspection: InstanceInspection } => {
+  const readSnapshot = (): StatusReport & { scan: ScanResult; inspection: InstanceInspection } => {
     const inspection = inspectInstance(paths, polled);
     const roots = projectRoots(inspection);
     const scan = scanNow(inspection, roots);
@@ -239,7 +240,7 @@ export function createEngine(options: EngineOptions = {}) {
 
     /** One scan with the lock files checked, from one read of the table: CPU % is over the interval since the previous call. */
     snapshot(): StatusReport & { scan: ScanResult; inspection: InstanceInspection } {
-      return table ? table.within(snap) : snap();
+      return table ? table.within(readSnapshot) : readSnapshot();
     },
 
     /** Fills in the TCP ports each process listens on (in place; a process whose ports cannot be read keeps []). */

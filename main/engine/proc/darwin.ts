@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { judgeCpuClock, ownCpuSeconds, type CpuClockVerdict } from './cpu-clock.js';
 import { parsePsLine, psEnv, PS_FIELDS, type PsSample } from './ps-line.js';
 import { splitCommand } from './split-command.js';
@@ -66,21 +66,23 @@ export function createDarwinSource(options: DarwinOptions = {}): ProcSource {
   const cache = new Map<number, Cached>();
   let clock: CpuClockVerdict = { kind: 'undecided' };
 
+  /** One `ps`: its output (what it printed, even when it exits 1: a -p list that matched nothing) and its own PID. */
+  function run(args: string[]): { text: string; pid: number | undefined } {
+    const r = spawnSync(psPath, args, { encoding: 'utf8', env: psEnv(), maxBuffer: 64 << 20 });
+    return { text: String(r.stdout ?? ''), pid: r.pid };
+  }
+
   function ps(args: string[]): string {
-    try {
-      return execFileSync(psPath, args, { encoding: 'utf8', env: psEnv(), maxBuffer: 64 << 20 });
-    } catch (error) {
-      // ps exits 1 when a -p list matches nothing
-      return String((error as { stdout?: string }).stdout ?? '');
-    }
+    return run(args).text;
   }
 
   /** Samples from one `ps`; judges the CPU clock on this process's own line until decided, then scales. */
   function readPs(args: string[]): PsSample[] {
     const before = clock.kind === 'undecided' ? ownCpu() : 0;
-    const text = ps(args);
+    const { text, pid } = run(args);
     const after = clock.kind === 'undecided' ? ownCpu() : 0;
-    const samples = text.split('\n').map(parsePsLine).filter((s): s is PsSample => s !== undefined);
+    // Not the ps itself, which lists itself: a new identity every poll, whose command line would cost another ps
+    const samples = text.split('\n').map(parsePsLine).filter((s): s is PsSample => s !== undefined && s.pid !== pid);
     const self = clock.kind === 'undecided' ? samples.find((s) => s.pid === process.pid) : undefined;
     if (self) clock = judgeCpuClock(self.cpuSeconds, before, after, self.cpuStep);
     if (clock.kind !== 'undecided' && clock.scale !== 1) for (const s of samples) s.cpuSeconds *= clock.scale;
