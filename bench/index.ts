@@ -4,7 +4,7 @@
 //   node bench/index.ts                 every benchmark (about 8 minutes)
 //   node bench/index.ts --quick         a short run (about 2 minutes)
 //   node bench/index.ts poll stop       only these (names: --list)
-//   node bench/index.ts --ps            the macOS mode, here (the default on macOS): the poll on the ps reader
+//   node bench/index.ts --ps            the macOS mode, here (the default on macOS): the poll and the supervision on the ps reader
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -21,10 +21,11 @@ import { soakBench } from './soak.ts';
 import { rivalsBench } from './rivals.ts';
 import { startBench } from './start.ts';
 import { statusBench } from './status.ts';
+import { superviseBench } from './supervise.ts';
 import { stopBench } from './stop.ts';
 import { watchBench } from './watch.ts';
 
-const BENCHES: Bench[] = [pollBench, statusBench, watchBench, startBench, stopBench, idleBench, rivalsBench, raceBench, soakBench];
+const BENCHES: Bench[] = [pollBench, statusBench, watchBench, startBench, stopBench, idleBench, superviseBench, rivalsBench, raceBench, soakBench];
 
 /** In a child: run one benchmark, end everything it started whatever happens, write its summary rows. */
 async function child(name: string): Promise<void> {

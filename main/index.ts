@@ -84,7 +84,8 @@ async function main(): Promise<void> {
   });
   // Holds off App Nap while a robot is supervised (main/app-nap.ts)
   const holder = new AwakeSupervisionHolder(engine, (end) => notifier.exited(end));
-  const state = createStateService(engine, holder, { lang, t, onPoll: (m) => notifier.runaways(m.startedRunaways, m.at) });
+  // Ports (lsof on macOS) and memory (vm_stat) are read only while the popover shows: a hidden poll forks one ps
+  const state = createStateService(engine, holder, { lang, t, looking: () => popover?.visible() ?? false, onPoll: (m) => notifier.runaways(m.startedRunaways, m.at) });
 
   let quitPath: QuitPath | undefined;
   popover = createPopover({
@@ -92,6 +93,8 @@ async function main(): Promise<void> {
     index: path.join(OUT, 'renderer', 'index.html'),
     trayBounds: () => tray?.bounds() ?? { x: 0, y: 0, width: 0, height: 0 },
     quitting: () => quitPath?.quitting ?? false,
+    // What a hidden poll skipped is read at once, so the popover never shows a port-less list
+    onShown: () => void state.look().then((s) => tray?.update(s), (error: Error) => log(`poll failed: ${error.message}`)),
   });
   const shown = popover;
   const dialogs = electronDialogs(shown);

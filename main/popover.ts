@@ -34,6 +34,8 @@ export interface Popover {
   holdOpen<T>(show: () => Promise<T>): Promise<T>;
   /** Shows the popover when hidden and returns its window, the parent of a dialog sheet; undefined once it is gone. */
   sheetParent(): BrowserWindow | undefined;
+  /** True while it shows: the app's poll reads ports and memory only then (ipc/state.ts `looking`). */
+  visible(): boolean;
 }
 
 /** What the popover needs from the app. */
@@ -48,6 +50,8 @@ export interface PopoverOptions {
   quitting: () => boolean;
   /** macOS behaviour (focus handed back with app.hide); the platform's by default. */
   mac?: boolean;
+  /** Hears every show of a hidden popover (the app polls at once: ports and memory are read only while it shows). */
+  onShown?: () => void;
 }
 
 /** Creates the popover: hidden, frameless, sandboxed, on every Space, hidden on blur and on close. */
@@ -111,8 +115,10 @@ export function createPopover(options: PopoverOptions): Popover {
       app.show();
       appHidden = false;
     }
+    const wasHidden = !win.isVisible();
     win.show();
     win.focus();
+    if (wasHidden) options.onShown?.();
   };
   return {
     webContents: win.webContents,
@@ -123,6 +129,7 @@ export function createPopover(options: PopoverOptions): Popover {
       if (win.isVisible()) hide();
       else if (Date.now() - blurHiddenAt > 250) show(bounds);
     },
+    visible: () => !win.isDestroyed() && win.isVisible(),
     sheetParent() {
       if (win.isDestroyed()) return undefined;
       if (!win.isVisible()) show();

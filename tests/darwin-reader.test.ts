@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkCpuClock, judgeCpuClock, MACH_TICK_SCALE, ownCpuSeconds } from '../main/engine/proc/cpu-clock.js';
-import { createDarwinSource } from '../main/engine/proc/darwin.js';
+import { createDarwinSource, pidsCarrying, PS_FIELDS } from '../main/engine/proc/darwin.js';
+import { collectTree } from '../main/engine/stop-tree.js';
 import { Scanner } from '../main/engine/scan.js';
 import { tempDir } from './helpers.js';
 
@@ -164,5 +165,41 @@ describe('the CPU clock check (issue 11, point 11)', () => {
     // procps prints 00:00:01: a second of resolution cannot tell 0.8 s from 0.02 s
     expect(judgeCpuClock(0, 0.8, 0.81, 1).kind).toBe('undecided');
     expect(judgeCpuClock(30, 30.2, 30.3, 1).kind).toBe('agrees');
+  });
+});
+
+describe('the macOS reader: the instance mark at stop time, from one `ps -E` (issue 12, point 1)', () => {
+  const MARK = 'BBIA_SAFE_INSTANCE=6000:1796116800';
+
+  it('finds the processes whose environment holds the mark exactly, never an argument that spells it', () => {
+    const log = path.join(tempDir(), 'ps.log');
+    setEnv({ FAKE_PS_DIR: path.join(FIXTURES, 'environ'), FAKE_PS_LOG: log });
+    const source = createDarwinSource({ ps: PS });
+    // The ps lists itself (the last line of list.txt): left out, and its command line never read
+    expect(source.list().map((p) => p.pid).toSorted((a, b) => a - b)).toEqual([1, 412, 4691, 6000, 6001, 6002, 6050, 6051, 6060, 6070]);
+    expect(lines(log)).toEqual([`-axww -o ${PS_FIELDS}`, `-ww -o pid=,command= -p 1,412,4691,6000,6001,6002,6050,6051,6060,6070`]);
+    const before = lines(log).length;
+    // The robot, its helper and the daemonized descendant; not grep 6060 (its argument), not 6070 (another start time)
+    expect([...source.withEnv!(MARK)].toSorted()).toEqual([6001, 6002, 6050]);
+    // One ps for every environment, with -E
+    expect(lines(log).slice(before)).toEqual([`-xwwE -U ${process.getuid!()} -o pid=,command=`]);
+  });
+
+  it('gives the stop the escaped tree: the daemon found by its mark, with its child that prints no environment', () => {
+    setEnv({ FAKE_PS_DIR: path.join(FIXTURES, 'environ') });
+    const source = createDarwinSource({ ps: PS });
+    const robot = { pid: 6001, startKey: utc('2026-12-01T09:20:01Z') };
+    const tree = collectTree(source, robot, [], undefined, MARK).map((p) => p.pid).toSorted();
+    expect(tree).toEqual([6001, 6002, 6050, 6051]);
+    // Without the mark, only the tree under the robot: the daemon left it
+    expect(collectTree(source, robot, []).map((p) => p.pid).toSorted()).toEqual([6001, 6002]);
+  });
+
+  it('skips a line whose command line is unknown rather than guess where the environment starts', () => {
+    const out = ' 6060 grep BBIA_SAFE_INSTANCE=6000:1796116800 robot.log\n 6050 python3 -m bbia_sim.daemon BBIA_SAFE_INSTANCE=6000:1796116800\n';
+    const commands: Record<number, string> = { 6060: 'grep BBIA_SAFE_INSTANCE=6000:1796116800 robot.log' };
+    expect([...pidsCarrying(out, MARK, (pid) => commands[pid])]).toEqual([]);
+    commands[6050] = 'python3 -m bbia_sim.daemon';
+    expect([...pidsCarrying(out, MARK, (pid) => commands[pid])]).toEqual([6050]);
   });
 });

@@ -40,6 +40,29 @@ describe('machine totals without a fork per poll', () => {
     expect(reads).toBe(2);
   });
 
+  it('reads the memory only while someone looks: at once when looking starts, never while nobody does', async () => {
+    let reads = 0;
+    let cpus = [core(100, 900)];
+    const sampler = new MachineSampler({ cpus: () => cpus, memory: async () => ++reads * 1024 * 1024 * 1024 });
+    // Hidden from the start: CPU every sample, no memory read (no vm_stat on macOS)
+    await sampler.sample(0, false);
+    cpus = [core(200, 1100)];
+    expect(await sampler.sample(MEMORY_EVERY_MS * 3, false)).toEqual({ cpu: expect.closeTo(33.3, 1), usedMB: 0 });
+    expect(reads).toBe(0);
+    expect(sampler.memoryFresh(MEMORY_EVERY_MS * 3)).toBe(false);
+    // Shown: read at once, then every 30 s
+    expect((await sampler.sample(MEMORY_EVERY_MS * 3 + 1, true))?.usedMB).toBe(1024);
+    expect((await sampler.sample(MEMORY_EVERY_MS * 3 + 2000, true))?.usedMB).toBe(1024);
+    expect(sampler.memoryFresh(MEMORY_EVERY_MS * 3 + 2000)).toBe(true);
+    // Hidden, then shown again 4 s later: read again at once, not 30 s after the last read
+    await sampler.sample(MEMORY_EVERY_MS * 3 + 4000, false);
+    expect((await sampler.sample(MEMORY_EVERY_MS * 3 + 6000, true))?.usedMB).toBe(2048);
+    expect(reads).toBe(2);
+    // A figure nobody refreshed for longer than 30 s is no longer fresh (the history shows a gap)
+    await sampler.sample(MEMORY_EVERY_MS * 5, false);
+    expect(sampler.memoryFresh(MEMORY_EVERY_MS * 5)).toBe(false);
+  });
+
   it('reads this machine\'s memory in use for real', async () => {
     expect((await new MachineSampler().sample())?.usedMB).toBeGreaterThan(0);
   });

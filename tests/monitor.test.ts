@@ -2,12 +2,13 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../main/engine/engine.js';
 import { History, sparkline } from '../main/engine/history.js';
 import { capLog } from '../main/engine/log-file.js';
 import { Monitor } from '../main/engine/monitor.js';
 import { createPaths } from '../main/engine/paths.js';
+import { createDarwinSource } from '../main/engine/proc/darwin.js';
 import type { BbiaProcess } from '../main/engine/scan.js';
 import { DEFAULT_SETTINGS } from '../main/engine/settings/schema.js';
 import { waitFor } from '../main/engine/wait.js';
@@ -140,5 +141,39 @@ describe('history', () => {
     expect(h.bytes().max).toBe(257 * 600 * 2 * 4);
     expect(h.machine().cpu).toHaveLength(600);
     expect(sparkline([0, 50, 100, Number.NaN], 4, 100)).toBe('▁▅█ ');
+  });
+});
+
+describe('the poll feeds the supervision (issue 12, point 1)', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('on the macOS reader, a descendant that left every link (own session, no mark, parent gone) is known from the poll\'s rows, and stopped', async () => {
+    const { home, project, ready } = sandbox();
+    const release = path.join(home, 'release');
+    const log = path.join(tempDir(), 'ps.log');
+    vi.stubEnv('PROCPS_LOG', log);
+    vi.stubEnv('BBIA_FAKE_READY', ready);
+    vi.stubEnv('BBIA_FAKE_CHILDREN', '1');
+    vi.stubEnv('BBIA_FAKE_ESCAPE', release);
+    // Linux's procps behind the shim of macOS's ps (tests/fixtures/ps/procps-as-bsd.sh); a Mac's own ps there
+    const source = createDarwinSource({ ps: process.platform === 'linux' ? path.resolve(import.meta.dirname, 'fixtures', 'ps', 'procps-as-bsd.sh') : '/bin/ps' });
+    const engine = createEngine({ paths: createPaths({ home }), settings: { ...structuredClone(DEFAULT_SETTINGS), projectDir: project, stopTimeout: 2 }, source, cwd: project });
+    const sup = await engine.supervise({ mode: 'headless', projectDir: project, log: () => {} });
+    track(sup.record.pid);
+    const { pid, tree } = await readyTree(ready);
+    const [helper, escaped] = tree as [number, number];
+    const monitor = new Monitor(engine, { intervalMs: 2000, machine: false, looking: () => false, observe: (rows) => sup.observe(rows) });
+    const calls = () => fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    const before = calls().length;
+    await monitor.tick();
+    // The tick's one table read (one ps; command lines are read once per new identity, none new here)
+    expect(calls().slice(before).filter((c) => !c.includes('command='))).toHaveLength(1);
+    // Its parent exits: no parent link, its own session, and an empty environment (no mark)
+    fs.writeFileSync(release, '');
+    expect(await waitFor(() => !alive(helper), 5000)).toBe(true);
+    expect(alive(escaped)).toBe(true);
+    const end = await sup.stop('test');
+    expect(end.report?.targeted.map((p) => p.pid)).toContain(escaped);
+    expect(await allGone([pid, escaped], 2000)).toBe(true);
   });
 });

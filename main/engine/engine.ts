@@ -9,6 +9,7 @@ import { removePidfileIf } from './pidfile.js';
 import type { EngineLog, LogEvent } from '../i18n/engine-text.js';
 import { createPortReader, type PortReader } from './ports/index.js';
 import { createProcSource } from './proc/source.js';
+import { tableSource } from './proc/table-source.js';
 import { isAlive, type ProcEntry, type ProcIdentity, type ProcSource } from './proc/types.js';
 import { isKeeper } from './rules.js';
 import { Scanner, type BbiaProcess, type ScanResult } from './scan.js';
@@ -143,7 +144,10 @@ export function createEngine(options: EngineOptions = {}) {
   const paths = options.paths ?? createPaths();
   const settings = options.settings ?? structuredClone(DEFAULT_SETTINGS);
   const source = options.source ?? createProcSource();
-  const scanner = new Scanner(source, { nonBlockingCwd: options.nonBlockingCwd });
+  // Where each read forks (macOS), a snapshot's pidfile checks and scan share one table: one `ps` a poll
+  const table = source.children ? undefined : tableSource(source, process.getuid?.());
+  const polled = table ?? source;
+  const scanner = new Scanner(polled, { nonBlockingCwd: options.nonBlockingCwd });
   let portReader = options.ports;
   const cwd = options.cwd ?? process.cwd();
 
@@ -159,8 +163,9 @@ export function createEngine(options: EngineOptions = {}) {
     return [...new Set([...roots, ...real])];
   };
 
-  // Tracking is the second guard where environments can be read (the instance mark finds every descendant
-  // at stop time), so it runs with the lock refresh (5 s); elsewhere it is the only one
+  // The Node supervisor's timer (supervisor.ts): on Linux it walks /proc, a second guard behind the instance
+  // mark, so with the lock refresh (5 s); on macOS it only caps the log (a stat: the poll's rows and the stop's
+  // ps -E do the tracking), and the keeper's tick follows it there (handOver)
   const trackingMs = () => (source.hasEnv ? 5000 : Math.min(settings.pollInterval, 1000));
   const logMaxBytes = () => settings.logMaxMB * 1024 * 1024;
 
@@ -198,6 +203,22 @@ export function createEngine(options: EngineOptions = {}) {
     if (supervisor) await waitFor(() => !isAlive(source, supervisor), 5000);
   };
 
+  /** One scan with the lock files checked (the reads of {@link snapshot}). */
+  const readSnapshot = (): StatusReport & { scan: ScanResult; inspection: InstanceInspection } => {
+    const inspection = inspectInstance(paths, polled);
+    const roots = projectRoots(inspection);
+    const scan = scanNow(inspection, roots);
+    return {
+      instance: view(inspection),
+      processes: scan.bbia,
+      locked: inspection.locked,
+      warnings: [...(options.warnings ?? []), ...inspection.warnings],
+      projectRoots: roots,
+      scan,
+      inspection,
+    };
+  };
+
   const view = (inspection: InstanceInspection): InstanceView | null => {
     const live = inspection.live;
     if (!live) return null;
@@ -217,20 +238,9 @@ export function createEngine(options: EngineOptions = {}) {
     source,
     scanner,
 
-    /** One scan with the lock files checked: CPU % is over the interval since the previous call. */
+    /** One scan with the lock files checked, from one read of the table: CPU % is over the interval since the previous call. */
     snapshot(): StatusReport & { scan: ScanResult; inspection: InstanceInspection } {
-      const inspection = inspectInstance(paths, source);
-      const roots = projectRoots(inspection);
-      const scan = scanNow(inspection, roots);
-      return {
-        instance: view(inspection),
-        processes: scan.bbia,
-        locked: inspection.locked,
-        warnings: [...(options.warnings ?? []), ...inspection.warnings],
-        projectRoots: roots,
-        scan,
-        inspection,
-      };
+      return table ? table.within(readSnapshot) : readSnapshot();
     },
 
     /** Fills in the TCP ports each process listens on (in place; a process whose ports cannot be read keeps []). */

@@ -50,13 +50,16 @@ function readMemory(platform: NodeJS.Platform): Promise<number | undefined> {
 
 /**
  * Whole-machine CPU % and memory in use, for the app's poll and `status --watch`: CPU from the deltas of
- * `os.cpus()` between two samples (the first one over the time since boot), memory every
- * {@link MEMORY_EVERY_MS}. No poll forks a process for the CPU; on macOS one in fifteen (at 2 s) forks `vm_stat`.
+ * `os.cpus()` between two samples (the first one over the time since boot), every sample; memory only
+ * while someone looks (the popover shown, `status --watch`): at once when looking starts, then every
+ * {@link MEMORY_EVERY_MS}. No sample forks for the CPU; on macOS a looked-at one in fifteen (at 2 s)
+ * forks `vm_stat`, a hidden one never.
  */
 export class MachineSampler {
   #last: CpuTimes | undefined;
   #usedMB: number | undefined;
   #memoryAt = -Infinity;
+  #looked = false;
   readonly #memory: () => Promise<number | undefined>;
   readonly #cpus: () => readonly os.CpuInfo[];
 
@@ -67,19 +70,26 @@ export class MachineSampler {
     this.#cpus = options.cpus ?? os.cpus;
   }
 
-  /** One sample; undefined when neither figure can be read. */
-  async sample(now = Date.now()): Promise<MachineSample | undefined> {
+  /** One sample (the memory read again only while `looking`); undefined when neither figure can be read. */
+  async sample(now = Date.now(), looking = true): Promise<MachineSample | undefined> {
     const times = cpuTimes(this.#cpus());
     const prev = this.#last ?? { busy: 0, idle: 0 };
     this.#last = times;
     const busy = times.busy - prev.busy;
     const total = busy + times.idle - prev.idle;
-    if (now - this.#memoryAt >= MEMORY_EVERY_MS) {
+    const lookStarts = looking && !this.#looked;
+    this.#looked = looking;
+    if (looking && (lookStarts || now - this.#memoryAt >= MEMORY_EVERY_MS)) {
       this.#memoryAt = now;
       const used = await this.#memory();
       if (used !== undefined) this.#usedMB = Math.round(used / (1024 * 1024));
     }
     if (total <= 0 && this.#usedMB === undefined) return undefined;
     return { cpu: total > 0 ? Math.round((busy * 1000) / total) / 10 : 0, usedMB: this.#usedMB ?? 0 };
+  }
+
+  /** True when the memory figure was read within {@link MEMORY_EVERY_MS} of `now`: a hidden poll's is older. */
+  memoryFresh(now = Date.now()): boolean {
+    return this.#usedMB !== undefined && now - this.#memoryAt <= MEMORY_EVERY_MS;
   }
 }

@@ -1,5 +1,5 @@
 import { treeOf } from './scan.js';
-import { isAlive, type ProcEntry, type ProcIdentity, type ProcSource } from './proc/types.js';
+import { carrying, isAlive, type ProcEntry, type ProcIdentity, type ProcSource } from './proc/types.js';
 import { waitFor } from './wait.js';
 
 /** What a stop did. */
@@ -70,7 +70,8 @@ export function callerLine(all: readonly ProcEntry[]): Set<number> {
 
 /**
  * The tree of `root` now, plus tracked identities that are still alive, plus (where the platform reads
- * environments) every process carrying the instance `mark`, with their own trees. Never this process.
+ * environments: /proc/PID/environ on Linux, one `ps -E` on macOS) every process carrying the instance
+ * `mark`, with their own trees. Reads the table once (`all`); never this process.
  */
 export function collectTree(
   source: ProcSource,
@@ -93,8 +94,9 @@ export function collectTree(
     const live = byPid.get(t.pid);
     if (live && live.startKey === t.startKey) addWithTree(live);
   }
-  if (mark && source.hasEnv) {
-    for (const p of all) if (!found.has(p.pid) && !callers.has(p.pid) && source.hasEnv(p.pid, mark)) addWithTree(p);
+  const marked = mark ? carrying(source, all, mark) : undefined;
+  if (marked) {
+    for (const p of all) if (!found.has(p.pid) && !callers.has(p.pid) && marked.has(p.pid)) addWithTree(p);
   }
   // Nor through the root's group or session: a terminal the robot opened stays in its group after it is re-parented
   for (const pid of callers) found.delete(pid);

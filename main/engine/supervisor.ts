@@ -11,7 +11,7 @@ import { logLine, type EngineLog, type TextRef } from '../i18n/engine-text.js';
 import { settleExit } from './settle-exit.js';
 import type { Paths } from './paths.js';
 import { quarantinePidfile, removePidfileIf, formatPidfile, writePidfile, type InstanceRecord } from './pidfile.js';
-import { isAlive, type ProcIdentity, type ProcSource } from './proc/types.js';
+import { isAlive, type ProcEntry, type ProcIdentity, type ProcSource } from './proc/types.js';
 import type { Scanner } from './scan.js';
 import { collectTree, INSTANCE_ENV, instanceMark, instanceMarkValue, stopTree, type StopReport } from './stop-tree.js';
 
@@ -29,7 +29,10 @@ export interface SuperviseOptions {
   python: string;
   /** Grace period between SIGTERM and SIGKILL. */
   stopTimeoutMs: number;
-  /** How often the tree is tracked (to remember descendants that leave it) and the log's size checked. */
+  /**
+   * How often the log's size is checked and, where the platform lists children without a fork (Linux),
+   * the tree walked to remember descendants that leave it. Nothing on this timer forks.
+   */
   pollMs: number;
   /** Where events worth keeping are written; a text (not a plain string) is also for the user to see. */
   log: EngineLog;
@@ -55,7 +58,12 @@ export interface SupervisionEnd {
   finished?: boolean;
 }
 
-/** A running supervised instance. */
+/**
+ * A running supervised instance. Its descendants are remembered (by identity) for the stop, fed without a
+ * fork of their own: on Linux its timer walks /proc; in the app, on both platforms, every poll hands it the
+ * rows it read (`observe`, monitor.ts), so on macOS one `ps` a poll serves both. The foreground `start`
+ * has no poll: on macOS its stop finds what left the tree then (group, parent links, the instance mark).
+ */
 export interface Supervision {
   /** The pidfile record. */
   record: InstanceRecord;
@@ -67,8 +75,10 @@ export interface Supervision {
   done: Promise<SupervisionEnd>;
   /** Stops the whole tree, then removes the lock files. */
   stop(reason: string): Promise<SupervisionEnd>;
-  /** Walks the robot's tree now, remembering every descendant (by identity) for the stop. */
+  /** Walks the robot's tree now, remembering every descendant (by identity) for the stop; on macOS a `ps`. */
   track(): void;
+  /** Remembers the robot's descendants among `rows`, a whole process table of this user read by a poll (no read of its own). */
+  observe(rows: readonly ProcEntry[]): void;
   /** What another process needs to keep the instance (keeper.ts); undefined once the robot exited or a stop began. */
   keepable(): KeptInstance | undefined;
 }
@@ -237,7 +247,8 @@ interface Running {
 /**
  * The robot's tree now plus what was tracked before, kept by identity. Where the platform lists children
  * cheaply (Linux), it walks down from the robot instead of reading every process of the machine: 0.15 ms
- * against 15 ms a tick at 1,100 processes (bench/idle.ts); the full scan stays for the stop itself.
+ * against 15 ms a tick at 1,100 processes (bench/idle.ts); elsewhere it costs one read of the table (macOS:
+ * a `ps`), so only an explicit `track()` does it, never a timer.
  */
 function descendants(source: ProcSource, root: ProcIdentity, tracked: ReadonlyMap<number, ProcIdentity>): ProcIdentity[] {
   if (!source.children) return collectTree(source, root, [...tracked.values()]).map((p) => ({ pid: p.pid, startKey: p.startKey }));
@@ -261,8 +272,14 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
   const { paths, source } = deps;
   const tracked = new Map<number, ProcIdentity>();
   const mark = instanceMark(run.record);
+  const remember = (found: readonly ProcIdentity[]) => {
+    for (const p of found) tracked.set(p.pid, { pid: p.pid, startKey: p.startKey });
+  };
+  const walk = () => remember(descendants(source, run.child, tracked));
+  // The tick: the tree is walked here only where that forks nothing (Linux); on macOS the poll's rows feed
+  // `observe` instead. The log's size is a stat on both
   const track = () => {
-    for (const p of descendants(source, run.child, tracked)) tracked.set(p.pid, p);
+    if (source.children) walk();
     capLog(paths.robotLog, options.logMaxBytes);
     run.lock.keep();
   };
@@ -298,7 +315,8 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
     stop(reason: string) {
       if (!stoppedBy) {
         stoppedBy = reason;
-        track();
+        // Where a walk forks (macOS) the stop's own read of the table finds the tree, the tracked and the marked
+        if (source.children) walk();
         stopping = stopTree(source, run.child, { timeoutMs: options.stopTimeoutMs, tracked: [...tracked.values()], mark }).then((r) => {
           report = r;
           return { exitCode: null, signal: null, stoppedBy: reason, report: r };
@@ -306,7 +324,14 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
       }
       return done;
     },
-    track,
+    track: walk,
+    observe(rows) {
+      if (stoppedBy || run.exited()) return;
+      // A tracked identity missing from a whole table of this user is gone: forgotten
+      const live = new Map(rows.map((p) => [p.pid, p.startKey]));
+      for (const [pid, id] of tracked) if (live.get(pid) !== id.startKey) tracked.delete(pid);
+      remember(collectTree(source, run.child, [...tracked.values()], undefined, undefined, rows));
+    },
     keepable() {
       if (stoppedBy || run.exited()) return undefined;
       return { record: run.record, ownText: run.ownText, token: run.lock.token, tracked: [...tracked.values()] };

@@ -5,7 +5,11 @@ import type { EngineLog } from '../i18n/engine-text.js';
 import { instanceMark, stopTree } from '../engine/stop-tree.js';
 import type { Supervision, SupervisionEnd } from '../engine/supervisor.js';
 
-/** Holds the robot this process supervises (the app's, or the e2e harness's): at most one. */
+/**
+ * Holds the robot this process supervises (the app's, or the e2e harness's): at most one. The app's poll
+ * hands the supervision each table it read (ipc/state.ts, `Supervision.observe`), so on macOS its
+ * descendants are tracked with no `ps` of their own.
+ */
 export class SupervisionHolder {
   readonly #engine: Engine;
   readonly #onEnded: (end: SupervisionEnd) => void;

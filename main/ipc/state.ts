@@ -5,6 +5,7 @@ import { reasonText } from '../i18n/reasons.js';
 import { describeInterpreter } from '../engine/interpreter.js';
 import { isProjectDir } from '../engine/launch.js';
 import { tailLog } from '../engine/log-file.js';
+import type { MachineSampler } from '../engine/machine.js';
 import { Monitor, type MonitorState } from '../engine/monitor.js';
 import type { BbiaProcess } from '../engine/scan.js';
 import type { Lang, AppTranslate } from '../i18n/strings.js';
@@ -36,8 +37,10 @@ export interface StateOptions {
   now?: () => number;
   /** A state younger than this is reused (the poll loop and the popover both ask); default half the poll interval. */
   minIntervalMs?: number;
-  /** Sample the whole machine (machine.ts) at each poll; default true. */
-  machine?: boolean;
+  /** Sample the whole machine (machine.ts) at each poll: true for this machine's sampler, or one to use; default true. */
+  machine?: boolean | MachineSampler;
+  /** True while the popover shows: only then does a poll read ports and memory (monitor.ts); default always. */
+  looking?: () => boolean;
   /** Hears every poll of the monitor (runaway notifications: `startedRunaways` comes once per episode). */
   onPoll?: (state: MonitorState) => void;
 }
@@ -72,11 +75,14 @@ export function createStateService(engine: Engine, holder: SupervisionHolder, op
   const t = options.t;
   // The history's window is sized from the poll interval in force when the service starts (10 minutes)
   const intervalMs = engine.settings.pollInterval;
-  const monitor = new Monitor(engine, { intervalMs, machine: options.machine ?? true });
-  let last: { state: AppState; byId: Map<string, BbiaProcess>; processes: BbiaProcess[] } | undefined;
+  const looking = options.looking ?? (() => true);
+  // The supervised robot's descendants are known from the rows each poll read: no read of their own (supervisor.ts)
+  const monitor = new Monitor(engine, { intervalMs, machine: options.machine ?? true, looking, observe: (rows) => holder.current?.observe(rows) });
+  let last: { state: AppState; byId: Map<string, BbiaProcess>; processes: BbiaProcess[]; looked: boolean } | undefined;
   let busy: string | null = null;
   let generation = 0;
   let inflight: { generation: number; promise: Promise<AppState> } | undefined;
+  let lookedAt = -1;
 
   const instanceOf = (m: MonitorState): InstanceState | null => {
     const i = m.instance;
@@ -141,7 +147,7 @@ export function createStateService(engine: Engine, holder: SupervisionHolder, op
       logLines,
       logExists: logLines.length > 0,
     };
-    last = { state, byId: new Map(m.processes.map((p) => [processId(p), p])), processes: m.processes };
+    last = { state, byId: new Map(m.processes.map((p) => [processId(p), p])), processes: m.processes, looked: m.looked };
     options.onPoll?.(m);
     return state;
   };
@@ -162,10 +168,19 @@ export function createStateService(engine: Engine, holder: SupervisionHolder, op
       return entry.promise;
     },
 
-    /** The last state when it is recent enough, else a new poll. */
+    /** The last state when it is recent enough and was polled for someone looking if someone looks now, else a new poll. */
     async refresh(): Promise<AppState> {
       const fresh = options.minIntervalMs ?? engine.settings.pollInterval / 2;
+      // Shown since the last poll: that poll read no ports, so poll again (once: a look under way is shared)
+      if (last && !last.looked && looking() && lookedAt !== generation) return this.look();
       if (last && now() - last.state.at < fresh) return { ...last.state, busy };
+      return this.poll();
+    },
+
+    /** Someone started looking (the popover shown): polls at once, ports and memory included, whatever poll is under way. */
+    look(): Promise<AppState> {
+      this.invalidate();
+      lookedAt = generation;
       return this.poll();
     },
 

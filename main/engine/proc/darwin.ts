@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { judgeCpuClock, ownCpuSeconds, type CpuClockVerdict } from './cpu-clock.js';
 import { parsePsLine, psEnv, PS_FIELDS, type PsSample } from './ps-line.js';
 import { splitCommand } from './split-command.js';
@@ -35,9 +35,29 @@ function cwdFromLsof(out: string): string | undefined {
 }
 
 /**
+ * The PIDs of `ps -E -o pid=,command=` lines whose environment holds `entry` (`NAME=value`) as a whole
+ * word. The environment follows the arguments, space-separated, so the command line read without `-E`
+ * (`commandOf`) is cut off first: an argument that spells the mark (`grep BBIA_SAFE_INSTANCE=...`) is not
+ * an environment, and a line whose command is unknown is skipped rather than guessed.
+ */
+export function pidsCarrying(out: string, entry: string, commandOf: (pid: number) => string | undefined): Set<number> {
+  const found = new Set<number>();
+  for (const line of out.split('\n')) {
+    const m = /^\s*(\d+)\s(.*)$/.exec(line);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    const command = commandOf(pid);
+    if (command === undefined || !m[2]!.startsWith(command)) continue;
+    if (m[2]!.slice(command.length).split(/\s+/).includes(entry)) found.add(pid);
+  }
+  return found;
+}
+
+/**
  * macOS reader: one `ps` call per poll, a second one only for the command lines of new identities or of
  * processes whose command name changed (an `exec`: a pyenv shim becoming Python keeps PID and start time).
- * Start times are read in UTC (psEnv); the working folder costs an lsof, read once per identity.
+ * Start times are read in UTC (psEnv); the working folder costs an lsof, read once per identity. The
+ * environments (the instance mark) cost one `ps -E`, read by a stop only (withEnv).
  */
 export function createDarwinSource(options: DarwinOptions = {}): ProcSource {
   const psPath = options.ps ?? '/bin/ps';
@@ -46,21 +66,23 @@ export function createDarwinSource(options: DarwinOptions = {}): ProcSource {
   const cache = new Map<number, Cached>();
   let clock: CpuClockVerdict = { kind: 'undecided' };
 
+  /** One `ps`: its output (what it printed, even when it exits 1: a -p list that matched nothing) and its own PID. */
+  function run(args: string[]): { text: string; pid: number | undefined } {
+    const r = spawnSync(psPath, args, { encoding: 'utf8', env: psEnv(), maxBuffer: 64 << 20 });
+    return { text: String(r.stdout ?? ''), pid: r.pid };
+  }
+
   function ps(args: string[]): string {
-    try {
-      return execFileSync(psPath, args, { encoding: 'utf8', env: psEnv(), maxBuffer: 64 << 20 });
-    } catch (error) {
-      // ps exits 1 when a -p list matches nothing
-      return String((error as { stdout?: string }).stdout ?? '');
-    }
+    return run(args).text;
   }
 
   /** Samples from one `ps`; judges the CPU clock on this process's own line until decided, then scales. */
   function readPs(args: string[]): PsSample[] {
     const before = clock.kind === 'undecided' ? ownCpu() : 0;
-    const text = ps(args);
+    const { text, pid } = run(args);
     const after = clock.kind === 'undecided' ? ownCpu() : 0;
-    const samples = text.split('\n').map(parsePsLine).filter((s): s is PsSample => s !== undefined);
+    // Not the ps itself, which lists itself: a new identity every poll, whose command line would cost another ps
+    const samples = text.split('\n').map(parsePsLine).filter((s): s is PsSample => s !== undefined && s.pid !== pid);
     const self = clock.kind === 'undecided' ? samples.find((s) => s.pid === process.pid) : undefined;
     if (self) clock = judgeCpuClock(self.cpuSeconds, before, after, self.cpuStep);
     if (clock.kind !== 'undecided' && clock.scale !== 1) for (const s of samples) s.cpuSeconds *= clock.scale;
@@ -141,6 +163,13 @@ export function createDarwinSource(options: DarwinOptions = {}): ProcSource {
       });
       if (c) c.reading = reading;
       return reading;
+    },
+    withEnv(entry: string): Set<number> {
+      // -E appends each process's environment (as it was at launch) to `command`; ps shows it only for
+      // this user's processes (Apple's ps(1): "-E  Display the environment as well")
+      const out = ps(['-xwwE', '-U', String(process.getuid?.() ?? 0), '-o', 'pid=,command=']);
+      // The command lines as the last list() read them (a stop lists the table just before)
+      return pidsCarrying(out, entry, (pid) => cache.get(pid)?.command);
     },
     cpuClock: () => clock,
   };

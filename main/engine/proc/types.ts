@@ -58,6 +58,24 @@ export interface ProcSource {
   children?(pid: number): number[];
   /** True when the process's environment holds `entry` (`NAME=value`, exactly), where the platform tells (Linux); else absent. */
   hasEnv?(pid: number, entry: string): boolean;
+  /**
+   * The PIDs of this user's processes whose environment holds `entry` (`NAME=value`, exactly), read at
+   * once, where reading one environment costs as much as reading them all (macOS: one `ps -E`); else
+   * absent. For a stop only, never for a poll.
+   */
+  withEnv?(entry: string): Set<number>;
+}
+
+/**
+ * The processes among `all` whose environment holds `entry`: one read where the platform lists them at
+ * once ({@link ProcSource.withEnv}), else one check per process ({@link ProcSource.hasEnv}); undefined
+ * where the platform cannot tell.
+ */
+export function carrying(source: ProcSource, all: readonly ProcEntry[], entry: string): Set<number> | undefined {
+  if (source.withEnv) return source.withEnv(entry);
+  const hasEnv = source.hasEnv?.bind(source);
+  if (!hasEnv) return undefined;
+  return new Set(all.filter((p) => hasEnv(p.pid, entry)).map((p) => p.pid));
 }
 
 /** True while the process of this identity runs: its PID exists with the same start time, and is no zombie. */
