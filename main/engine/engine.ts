@@ -170,8 +170,9 @@ export function createEngine(options: EngineOptions = {}) {
     return source.children && supervisor && isKeeper(supervisor.argv) ? { pid: supervisor.pid, startKey: supervisor.startKey } : undefined;
   };
 
-  const scanNow = (inspection: InstanceInspection, roots: string[]): ScanResult =>
+  const scanNow = (inspection: InstanceInspection, roots: string[], rereadEvery?: number): ScanResult =>
     scanner.scan({
+      rereadEvery,
       projectRoots: roots,
       extraRules: settings.extraRules,
       instance: inspection.live?.robot,
@@ -217,11 +218,14 @@ export function createEngine(options: EngineOptions = {}) {
     source,
     scanner,
 
-    /** One scan with the lock files checked: CPU % is over the interval since the previous call. */
-    snapshot(): StatusReport & { scan: ScanResult; inspection: InstanceInspection } {
+    /**
+     * One scan with the lock files checked: CPU % is over the interval since the previous call. A live
+     * view passes `rereadEvery` (scan.ts); nothing that signals does.
+     */
+    snapshot(live?: { rereadEvery?: number }): StatusReport & { scan: ScanResult; inspection: InstanceInspection } {
       const inspection = inspectInstance(paths, source);
       const roots = projectRoots(inspection);
-      const scan = scanNow(inspection, roots);
+      const scan = scanNow(inspection, roots, live?.rereadEvery);
       return {
         instance: view(inspection),
         processes: scan.bbia,

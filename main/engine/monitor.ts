@@ -29,19 +29,22 @@ export class Monitor {
   readonly #engine: Engine;
   readonly #runaways: RunawayDetector;
   readonly #machine: MachineSampler | undefined;
+  /** A live view's lighter scan (scan.ts: REREAD_EVERY), where the caller asks for it. */
+  readonly #rereadEvery: number | undefined;
 
   /** A monitor polling `engine` every `intervalMs` (the caller schedules the ticks). */
-  constructor(engine: Engine, options: { intervalMs: number; machine?: boolean }) {
+  constructor(engine: Engine, options: { intervalMs: number; machine?: boolean; rereadEvery?: number }) {
     this.#engine = engine;
     this.history = new History({ intervalMs: options.intervalMs });
     this.#runaways = new RunawayDetector(engine.settings.runaway);
     this.#machine = (options.machine ?? true) ? new MachineSampler() : undefined;
+    this.#rereadEvery = options.rereadEvery;
   }
 
   /** Polls once. */
   async tick(): Promise<MonitorState> {
     const machine = await this.#machine?.sample();
-    const { scan: _scan, inspection: _inspection, ...report } = this.#engine.snapshot();
+    const { scan: _scan, inspection: _inspection, ...report } = this.#engine.snapshot({ rereadEvery: this.#rereadEvery });
     const at = Date.now();
     await this.#engine.addPorts(report.processes);
     this.history.record(report.processes, machine);
