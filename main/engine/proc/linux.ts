@@ -193,9 +193,11 @@ export function createLinuxSource(): ProcSource {
       // A process with an empty cmdline (exiting, or a zombie) is not cached, it may exec later; a kernel thread
       // is (some 50 to 200 of them, each read again at every poll otherwise): the only one that execs, a
       // usermode helper (modprobe), changes its comm. Nor a pyenv or asdf shim (`bash ~/.pyenv/shims/python3
-      // x.py`): the Python it execs has the same comm, `python3`
+      // x.py`, or `/usr/bin/env bash ~/.pyenv/shims/python3 x.py` while env runs its shebang, whose comm is
+      // already the shim's name): the Python it execs has the same comm, `python3`
       const kernel = (f.flags & PF_KTHREAD) !== 0;
-      if ((argv.length > 0 || kernel) && !(argv[1]?.includes('/shims/') ?? false)) cache.set(pid, fresh);
+      const shim = (argv[1]?.includes('/shims/') ?? false) || (argv[2]?.includes('/shims/') ?? false);
+      if ((argv.length > 0 || kernel) && !shim) cache.set(pid, fresh);
       c = fresh;
     }
     c.seen = generation;
