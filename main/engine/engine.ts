@@ -175,15 +175,15 @@ export function createEngine(options: EngineOptions = {}) {
     return source.children && supervisor && isKeeper(supervisor.argv) ? { pid: supervisor.pid, startKey: supervisor.startKey } : undefined;
   };
 
-  const scanNow = (inspection: InstanceInspection, roots: string[]): ScanResult =>
+  const scanNow = (inspection: InstanceInspection, roots: string[], rereadEvery?: number): ScanResult =>
     scanner.scan({
+      rereadEvery,
       projectRoots: roots,
       extraRules: settings.extraRules,
       instance: inspection.live?.robot,
       adopter: adopterOf(inspection),
       exclude: new Set([process.pid]),
     });
-
 
   /**
    * Stops the trees of the targets that descend from no other target, then of any target still alive
@@ -204,10 +204,10 @@ export function createEngine(options: EngineOptions = {}) {
   };
 
   /** One scan with the lock files checked (the reads of {@link snapshot}). */
-  const readSnapshot = (): StatusReport & { scan: ScanResult; inspection: InstanceInspection } => {
+  const readSnapshot = (rereadEvery?: number): StatusReport & { scan: ScanResult; inspection: InstanceInspection } => {
     const inspection = inspectInstance(paths, polled);
     const roots = projectRoots(inspection);
-    const scan = scanNow(inspection, roots);
+    const scan = scanNow(inspection, roots, rereadEvery);
     return {
       instance: view(inspection),
       processes: scan.bbia,
@@ -238,9 +238,13 @@ export function createEngine(options: EngineOptions = {}) {
     source,
     scanner,
 
-    /** One scan with the lock files checked, from one read of the table: CPU % is over the interval since the previous call. */
-    snapshot(): StatusReport & { scan: ScanResult; inspection: InstanceInspection } {
-      return table ? table.within(readSnapshot) : readSnapshot();
+    /**
+     * One scan with the lock files checked, from one read of the table: CPU % is over the interval since
+     * the previous call. A live view passes `rereadEvery` (scan.ts); nothing that signals does.
+     */
+    snapshot(live?: { rereadEvery?: number }): StatusReport & { scan: ScanResult; inspection: InstanceInspection } {
+      const read = () => readSnapshot(live?.rereadEvery);
+      return table ? table.within(read) : read();
     },
 
     /** Fills in the TCP ports each process listens on (in place; a process whose ports cannot be read keeps []). */

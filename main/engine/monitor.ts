@@ -38,6 +38,8 @@ export interface MonitorOptions {
   looking?: () => boolean;
   /** Hears every poll's whole process table, before anything else of the tick (the app's supervision: supervisor.ts `observe`). */
   observe?: (rows: readonly ProcEntry[]) => void;
+  /** A live view re-reads a process already judged not BBIA only every this many scans (scan.ts); `status --watch` only. */
+  rereadEvery?: number;
 }
 
 /**
@@ -52,6 +54,8 @@ export class Monitor {
   readonly #machine: MachineSampler | undefined;
   readonly #looking: () => boolean;
   readonly #observe: ((rows: readonly ProcEntry[]) => void) | undefined;
+  /** A live view's lighter scan (scan.ts: REREAD_EVERY), where the caller asks for it. */
+  readonly #rereadEvery: number | undefined;
 
   /** A monitor polling `engine` every `intervalMs` (the caller schedules the ticks). */
   constructor(engine: Engine, options: MonitorOptions) {
@@ -62,6 +66,7 @@ export class Monitor {
     this.#machine = machine === true ? new MachineSampler() : machine === false ? undefined : machine;
     this.#looking = options.looking ?? (() => true);
     this.#observe = options.observe;
+    this.#rereadEvery = options.rereadEvery;
   }
 
   /** Polls once. */
@@ -69,7 +74,7 @@ export class Monitor {
     const looked = this.#looking();
     const sampled = Date.now();
     const machine = await this.#machine?.sample(sampled, looked);
-    const { scan, inspection: _inspection, ...report } = this.#engine.snapshot();
+    const { scan, inspection: _inspection, ...report } = this.#engine.snapshot({ rereadEvery: this.#rereadEvery });
     this.#observe?.(scan.all);
     const at = Date.now();
     if (looked) await this.#engine.addPorts(report.processes);

@@ -49,7 +49,29 @@ export interface ScanContext {
   adopter?: ProcIdentity;
   /** PIDs never to list (this process, the supervisor). */
   exclude?: ReadonlySet<number>;
+  /**
+   * A live view's scan (`status --watch`): a process already judged not BBIA is read again only every
+   * this many scans ({@link REREAD_EVERY}); absent, every process is read at every scan. Never for a
+   * scan whose rows decide a signal.
+   */
+  rereadEvery?: number;
 }
+
+/**
+ * How often a live view reads again a process it judged not BBIA: every 10th scan, so 10 s at the watch's
+ * 1 s. Reading /proc/PID/stat is most of a poll's cost (at +1,000 processes, 12 of its 16 ms a second);
+ * one read in ten brings `status --watch` under 1 % of a core there (bench/watch.ts). What the skipped
+ * read could show is an exec() that keeps the PID: a process that was not BBIA and execs into a BBIA
+ * program is listed within 10 scans. A new process, one that dies, everything listed, and every process
+ * younger than {@link YOUNG_MS} are read at every scan.
+ */
+export const REREAD_EVERY = 10;
+
+/**
+ * A process is read at every scan during its first 5 s: a launcher or shell wrapper execs its program
+ * within that time (seen at the next scan, not 10 s later). Older processes rarely exec.
+ */
+export const YOUNG_MS = 5000;
 
 /** The result of one scan: every process of the user, and the BBIA ones among them. */
 export interface ScanResult {
@@ -113,8 +135,11 @@ interface Seen {
   command: string;
   sig: string;
   verdict: Verdict | undefined;
-  /** Number of the last scan that saw it. */
+  /** Number of the last scan that saw it, and of the last one that listed it as BBIA. */
   scan: number;
+  listed: number;
+  /** The entry its CPU was last measured on: the same object back from the source means it was not read again. */
+  entry: ProcEntry;
 }
 
 /**
@@ -134,6 +159,8 @@ export class Scanner {
   /** Process groups led by a BBIA process (group ID -> its kind), while any process is left in them. */
   readonly #groups = new Map<number, Kind>();
   #scans = 0;
+  /** The roots and rules of the last verdicts (see #judge). */
+  #sig = '';
 
   readonly #nonBlockingCwd: boolean;
 
@@ -171,9 +198,11 @@ export class Scanner {
 
   /** Reads all processes once and classifies them: by what each runs, then by descent from a BBIA process. */
   scan(ctx: ScanContext): ScanResult {
-    const all = this.#source.list(this.#uid);
-    const at = this.#now();
     const scan = ++this.#scans;
+    const every = ctx.rereadEvery ?? 1;
+    const before = this.#now();
+    const all = every > 1 ? this.#source.list(this.#uid, (p) => this.#mayReuse(p, scan, every, before)) : this.#source.list(this.#uid);
+    const at = this.#now();
     const instanceTree = ctx.instance ? new Set(treeOf(ctx.instance, all).map((p) => p.pid)) : undefined;
     if (instanceTree && ctx.adopter) adoptedInto(instanceTree, ctx.instance!, ctx.adopter, all);
     this.#measure(all, at, scan);
@@ -193,8 +222,31 @@ export class Scanner {
       const groups = new Set(all.map((p) => p.pgid));
       for (const g of this.#groups.keys()) if (!groups.has(g)) this.#groups.delete(g);
     }
-    for (const b of bbia) if (b.pgid === b.pid) this.#groups.set(b.pid, b.kind);
+    for (const b of bbia) {
+      this.#seen.get(b.pid)!.listed = scan;
+      if (b.pgid === b.pid) this.#groups.set(b.pid, b.kind);
+    }
     return { at, all, bbia };
+  }
+
+  /**
+   * True when a live view's scan may take the last entry of `p` as it is: not its turn (each process is
+   * read at least every `every` scans), and either another user's (never listed) or one this scanner
+   * measured and judged not BBIA, listed at no recent scan, in no BBIA group, at least {@link YOUNG_MS} old.
+   */
+  #mayReuse(p: ProcEntry, scan: number, every: number, now: number): boolean {
+    if ((p.pid + scan) % every === 0) return false;
+    if (this.#uid !== undefined && p.uid !== this.#uid) return true;
+    const s = this.#seen.get(p.pid);
+    return (
+      s !== undefined &&
+      s.entry === p &&
+      s.verdict === undefined &&
+      s.sig === this.#sig &&
+      s.listed < scan - 1 &&
+      !this.#groups.has(p.pgid) &&
+      now - p.startedAt >= YOUNG_MS
+    );
   }
 
   /**
@@ -211,14 +263,20 @@ export class Scanner {
   #measure(all: readonly ProcEntry[], at: number, scan: number): void {
     for (const p of all) {
       let s = this.#seen.get(p.pid);
+      // Not read again (a live view's scan): its CPU % stays the one measured over its last interval
+      if (s !== undefined && s.entry === p) {
+        s.scan = scan;
+        continue;
+      }
       if (s === undefined || s.startKey !== p.startKey) {
-        s = { startKey: p.startKey, cpuSeconds: p.cpuSeconds, at, cpu: 0, command: '', sig: '', verdict: undefined, scan };
+        s = { startKey: p.startKey, cpuSeconds: p.cpuSeconds, at, cpu: 0, command: '', sig: '', verdict: undefined, scan, listed: 0, entry: p };
         this.#seen.set(p.pid, s);
         s.cpu = (p.cpuSeconds * 100000) / Math.max(1, at - p.startedAt);
       } else s.cpu = ((p.cpuSeconds - s.cpuSeconds) * 100000) / Math.max(1, at - s.at);
       s.cpuSeconds = p.cpuSeconds;
       s.at = at;
       s.scan = scan;
+      s.entry = p;
     }
   }
 
@@ -226,6 +284,7 @@ export class Scanner {
   #judge(all: readonly ProcEntry[], ctx: ScanContext): boolean {
     const roots = this.#learned.size === 0 ? ctx.projectRoots : [...new Set([...ctx.projectRoots, ...this.#learned])];
     const sig = JSON.stringify([roots, ctx.extraRules ?? []]);
+    this.#sig = sig;
     const pending = new Set<number>();
     const classifyCtx = { projectRoots: roots, extraRules: ctx.extraRules, cwdOf: (pid: number) => this.#cwdOf(pid, pending) };
     let learned = false;

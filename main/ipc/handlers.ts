@@ -107,7 +107,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
         const plan = engine.planStop();
         const live = plan.inspection.live;
         if (!live) {
-          engine.clearStale();
+          await engine.clearStale();
           return { ok: true, message: t('nothingToStop') };
         }
         const timeout = engine.settings.stopTimeout;
@@ -145,7 +145,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
         const own = holder.current ? holder.stop('kill-all', true) : undefined;
         const { survivors } = await engine.killAll(targets);
         await own;
-        engine.clearStale();
+        await engine.clearStale();
         if (survivors.length > 0) return { ok: false, message: t('survivors', { list: survivors.map((p) => p.pid).join(', ') }) };
         return { ok: true, message: t('killed', { n: targets.length }) };
       }),

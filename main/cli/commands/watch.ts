@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { sparkline } from '../../engine/history.js';
 import { Monitor, type MonitorState } from '../../engine/monitor.js';
+import { REREAD_EVERY } from '../../engine/scan.js';
 import type { CliContext } from '../context.js';
 import { formatAge } from '../../i18n/age.js';
 import { formatMB } from '../../i18n/units.js';
@@ -34,7 +35,8 @@ export function renderFrame(state: MonitorState, monitor: Monitor, ctx: CliConte
 
 /** `status --watch`: a live view that redraws in place every poll and exits cleanly (cursor restored, exit 0) on Ctrl+C. */
 export async function watch(ctx: CliContext, intervalMs: number): Promise<number> {
-  const monitor = new Monitor(ctx.engine, { intervalMs });
+  // A view only: no row of it decides a signal, so it may read a process judged not BBIA less often (scan.ts)
+  const monitor = new Monitor(ctx.engine, { intervalMs, rereadEvery: REREAD_EVERY });
   const tty = process.stdout.isTTY === true;
   let stop = false;
   // Listeners kept until exit (signals.ts)

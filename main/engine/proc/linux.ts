@@ -34,6 +34,8 @@ interface StatFields {
   sid: number;
   /** Char code of the one-letter state. */
   state: number;
+  /** The kernel's per-process flags (PF_*). */
+  flags: number;
   startTicks: number;
   cpuTicks: number;
   rssPages: number;
@@ -78,6 +80,7 @@ function parseStatBytes(buf: Uint8Array, n: number, out: StatFields): boolean {
     if (field === 4) out.ppid = value;
     else if (field === 5) out.pgid = value;
     else if (field === 6) out.sid = value;
+    else if (field === 9) out.flags = value;
     else if (field === 14) utime = value;
     else if (field === 15) out.cpuTicks = utime + value;
     else if (field === 22) out.startTicks = value;
@@ -106,10 +109,13 @@ export function parseStat(pid: number, text: string, clockTicks: number, pageSiz
 }
 
 function newFields(): StatFields {
-  return { ppid: 0, pgid: 0, sid: 0, state: 0, startTicks: 0, cpuTicks: 0, rssPages: 0, commStart: 0, commEnd: 0 };
+  return { ppid: 0, pgid: 0, sid: 0, state: 0, flags: 0, startTicks: 0, cpuTicks: 0, rssPages: 0, commStart: 0, commEnd: 0 };
 }
 
 const STAT_BUF = Buffer.alloc(4096);
+
+/** PF_KTHREAD (include/linux/sched.h): a kernel thread, whose command line is empty for its whole life. */
+const PF_KTHREAD = 0x00200000;
 
 /**
  * Reads a small /proc file into one reused buffer and returns its length, or -1 when it cannot be read.
@@ -149,9 +155,14 @@ interface Cached {
   command: string;
   /** The last list() that saw it: entries of processes that are gone are dropped after each list. */
   seen: number;
+  /** The last entry read, which list() hands out again where its caller accepts it. */
+  last?: ProcEntry;
 }
 
-/** /proc reader: one stat read per PID per poll; uid and command line only for identities not seen before. */
+/**
+ * /proc reader: one stat read per PID per poll (or none, where list()'s caller reuses the last entry); uid and
+ * command line only for identities not seen before.
+ */
 export function createLinuxSource(): ProcSource {
   const { clockTicks, pageSize } = readAuxv();
   const bootMs = readBootTime();
@@ -179,13 +190,18 @@ export function createLinuxSource(): ProcSource {
       const argv = raw.split('\0');
       if (argv.at(-1) === '') argv.pop();
       const fresh: Cached = { comm, startTicks: f.startTicks, startKey: String(f.startTicks), uid, argv, command: argv.join(' '), seen: generation };
-      // A kernel thread or a zombie has an empty cmdline: do not cache it, it may exec later. Nor a pyenv or
-      // asdf shim (`bash ~/.pyenv/shims/python3 x.py`): the Python it execs has the same comm, `python3`
-      if (argv.length > 0 && !(argv[1]?.includes('/shims/') ?? false)) cache.set(pid, fresh);
+      // A process with an empty cmdline (exiting, or a zombie) is not cached, it may exec later; a kernel thread
+      // is (some 50 to 200 of them, each read again at every poll otherwise): the only one that execs, a
+      // usermode helper (modprobe), changes its comm. Nor a pyenv or asdf shim (`bash ~/.pyenv/shims/python3
+      // x.py`, or `/usr/bin/env bash ~/.pyenv/shims/python3 x.py` while env runs its shebang, whose comm is
+      // already the shim's name): the Python it execs has the same comm, `python3`
+      const kernel = (f.flags & PF_KTHREAD) !== 0;
+      const shim = (argv[1]?.includes('/shims/') ?? false) || (argv[2]?.includes('/shims/') ?? false);
+      if ((argv.length > 0 || kernel) && !shim) cache.set(pid, fresh);
       c = fresh;
     }
     c.seen = generation;
-    return {
+    const out: ProcEntry = {
       pid,
       ppid: f.ppid,
       pgid: f.pgid,
@@ -199,16 +215,26 @@ export function createLinuxSource(): ProcSource {
       argv: c.argv,
       command: c.command,
     };
+    c.last = out;
+    return out;
   }
 
   return {
-    list(uid?: number): ProcEntry[] {
+    list(uid?: number, reuse?: (last: ProcEntry) => boolean): ProcEntry[] {
       generation++;
       const out: ProcEntry[] = [];
       for (const name of fs.readdirSync('/proc')) {
         const code = name.charCodeAt(0);
         if (code < 48 || code > 57) continue;
-        const p = entry(Number(name));
+        const pid = Number(name);
+        // Still listed, and its caller takes the last entry as it is: no open, read, close, parse
+        const c = reuse && cache.get(pid);
+        const last = c ? c.last : undefined;
+        let p: ProcEntry | undefined;
+        if (last && reuse!(last)) {
+          c!.seen = generation;
+          p = last;
+        } else p = entry(pid);
         if (p && (uid === undefined || p.uid === uid)) out.push(p);
       }
       for (const [pid, c] of cache) if (c.seen !== generation) cache.delete(pid);

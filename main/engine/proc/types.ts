@@ -42,8 +42,12 @@ export interface ProcIdentity {
 
 /** A platform's way of reading processes. */
 export interface ProcSource {
-  /** Every process visible to this user, with command lines; `uid` filters to one owner. */
-  list(uid?: number): ProcEntry[];
+  /**
+   * Every process visible to this user, with command lines; `uid` filters to one owner. With `reuse`, a
+   * process still listed whose last entry `reuse` accepts is returned as that same entry object, not read
+   * again (where reading costs per process: Linux); a reader may ignore it and read everything.
+   */
+  list(uid?: number, reuse?: (last: ProcEntry) => boolean): ProcEntry[];
   /** One process by PID, or undefined when it does not exist or is a zombie. */
   read(pid: number): ProcEntry | undefined;
   /** The process's working folder, when it can be read. */
