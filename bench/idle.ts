@@ -1,13 +1,13 @@
 // 5. The detached supervisor idle (CPU % and RSS from /proc, forks a minute by strace), at the machine's own
 // process count and with 1,000 extra idle processes; then the engine's poll loop, 10,000 Scanner.scan calls
-// in-process: RSS at start and end. In the macOS mode (--ps) only the first part: the waiter reads no process
+// in-process: RSS at start and end. In the macOS mode (--ps) only the first part: the detached supervisor reads no process
 // table, so it is the same program there (less the subreaper call); the poll loop is the poll bench's.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createLinuxSource } from '../out/main/engine/proc/linux.js';
-import { collectTree } from '../out/main/engine/stop-tree.js';
+import { createLinuxSource } from '../out/main/engine/scan/proc/linux.js';
+import { collectTree } from '../out/main/engine/supervise/stop-tree.js';
 import type { Bench } from './lib/bench.ts';
 import { forksOf } from './lib/forks.ts';
 import { timedStart, timedStop } from './lib/cli.ts';
@@ -98,10 +98,10 @@ export const idleBench: Bench = {
         const s = await timedStart(sb, env);
         const floorProc = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { env, stdio: 'ignore' });
         track(floorProc.pid!);
-        // The keeper's own floor: the same interpreter, waking every 5 s as the keeper does on Linux
+        // the detached supervisor's own floor: the same interpreter, waking every 5 s as the detached supervisor does on Linux
         const pyFloor = spawn(PYTHON, ['-I', '-S', '-c', 'import select\nwhile True: select.select([], [], [], 5)'], { env, stdio: 'ignore' });
         track(pyFloor.pid!);
-        await delay(2000); // settle: the supervisor's start-up (and its hand-over to the keeper) is not idle
+        await delay(2000); // settle: the supervisor's start-up (and its hand-over to the detached supervisor) is not idle
         const count = processCount();
         const what = path.basename(fs.readlinkSync(`/proc/${s.supervisorPid}/exe`));
         const [sup, floor, py, forks] = await Promise.all([
@@ -143,8 +143,8 @@ export const idleBench: Bench = {
       [
         'CPU from /proc/<pid>/task/*/schedstat (ns) and from utime+stime of /proc/<pid>/stat (10 ms ticks); RSS: VmRSS each second',
         'forks: `strace -p PID -e trace=fork,vfork,clone,clone3` on the supervisor alone over the same window',
-        "once the robot runs, the Node supervisor hands over to the waiter (main/engine/keeper/waiter.py) in the same process (execve); it reads no process table on any platform: it wakes every 30 s for two stat() calls (lock there? log over its cap?) and runs Node only when one is wrong, so a quiet robot costs it no fork",
-        "floors: a bare Node waking once a second, and the waiter's interpreter waking every 5 s; on this VM the cost of a wake-up varies with the host's load, so compare each row with its floors",
+        "once the robot runs, the Node supervisor hands over to the detached supervisor (main/engine/supervise/detached/supervisor.py) in the same process (execve); it reads no process table on any platform: it wakes every 30 s for two stat() calls (lock there? log over its cap?) and runs Node only when one is wrong, so a quiet robot costs it no fork",
+        "floors: a bare Node waking once a second, and the detached supervisor's interpreter waking every 5 s; on this VM the cost of a wake-up varies with the host's load, so compare each row with its floors",
       ],
     );
     block(

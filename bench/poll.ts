@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import si from 'systeminformation';
-import { createDarwinSource } from '../out/main/engine/proc/darwin.js';
-import { createLinuxSource } from '../out/main/engine/proc/linux.js';
-import { Scanner } from '../out/main/engine/scan.js';
+import { createDarwinSource } from '../out/main/engine/scan/proc/darwin.js';
+import { createLinuxSource } from '../out/main/engine/scan/proc/linux.js';
+import { Scanner } from '../out/main/engine/scan/scan.js';
 import type { Bench } from './lib/bench.ts';
 import { benchEnv, PS_MODE, PY_DIR, PYTHON, REPO, rusage, sandbox, type RunInfo } from './lib/env.ts';
 import { childrenCpuMs, endIdle, processCount, startIdle } from './lib/procs.ts';
@@ -191,7 +191,7 @@ export const pollBench: Bench = {
           'CPU = process.cpuUsage() delta + reaped children (cutime+cstime, 10 ms ticks: si forks a shell and one cat per process); psutil: process_time() inside Python, per iteration',
           'si.processes() caches its result for 500 ms: each timed call follows a 510 ms pause (a 1 Hz poll)',
           '% of one core at 1 Hz = CPU ms per poll / 1000 ms',
-          'ps reader: Scanner.scan over main/engine/proc/darwin.ts (what macOS runs), here with procps ps; CPU includes the ps child',
+          'ps reader: Scanner.scan over main/engine/scan/proc/darwin.ts (what macOS runs), here with procps ps; CPU includes the ps child',
         ],
       );
       const psc = median(psMode.map((x) => x.cpu));

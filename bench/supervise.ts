@@ -1,7 +1,7 @@
 // 10. Supervision that idles for free (issue 12, point 1): what the app's supervision of a quiet robot and a
 // foreground `bbia-safe start` fork and cost a minute. The app without Electron: the engine, the Monitor
 // ticking every 2 s (the app's default poll) and a robot supervised in this process (engine.supervise, as
-// ipc/holder.ts does), the popover hidden then shown; then the command line's Node supervisor. Every
+// app/app-supervisor.ts does), the popover hidden then shown; then the command line's Node supervisor. Every
 // process either starts is counted where Node starts it (lib/count-forks.mjs: both of Node's doors).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,11 +9,11 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { forks } from './lib/count-forks.mjs';
 import { createEngine } from '../out/main/engine/engine.js';
-import { MachineSampler } from '../out/main/engine/machine.js';
-import { Monitor } from '../out/main/engine/monitor.js';
+import { MachineSampler } from '../out/main/engine/monitor/machine.js';
+import { Monitor } from '../out/main/engine/monitor/monitor.js';
 import { createPaths } from '../out/main/engine/paths.js';
-import { createPortReader } from '../out/main/engine/ports/index.js';
-import { createDarwinSource } from '../out/main/engine/proc/darwin.js';
+import { createPortReader } from '../out/main/engine/scan/ports/index.js';
+import { createDarwinSource } from '../out/main/engine/scan/proc/darwin.js';
 import { DEFAULT_SETTINGS } from '../out/main/engine/settings/schema.js';
 import type { Bench } from './lib/bench.ts';
 import { readPidfile } from './lib/cli.ts';
@@ -106,7 +106,7 @@ async function appCases(run: RunInfo, windowMs: number): Promise<CaseResult[]> {
       looking = shown;
       const t0 = Date.now();
       const c0 = ownCpuMs();
-      // The popover opening polls at once (ipc/state.ts look)
+      // The popover opening polls at once (app/state.ts look)
       if (shown) await tick();
       await delay(windowMs);
       const t1 = Date.now();

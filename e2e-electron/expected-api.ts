@@ -1,4 +1,4 @@
-import { API_METHODS } from '../main/ipc/contract.js';
+import { API_METHODS } from '../common/contract.js';
 
 /** The methods the preload must expose as `window.bbia`, sorted: one per channel of the IPC contract, never a hand-kept copy. */
 export function expectedApi(): string[] {

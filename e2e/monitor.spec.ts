@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from 'playwright/test';
-import type { HistoryView } from '../main/ipc/contract.js';
+import type { HistoryView } from '../common/contract.js';
 import { waitFor } from '../main/engine/wait.js';
 import { alive, argv0, openPopover, startHarness, stopHarness, type Harness } from './harness.js';
 

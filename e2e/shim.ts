@@ -1,4 +1,4 @@
-import type { Api } from '../main/ipc/contract.js';
+import type { Api } from '../common/contract.js';
 import type { api as preloadApi } from '../preload/index.js';
 
 /** The preload's api type: the shim must be exactly that. */

@@ -5,26 +5,26 @@
  */
 import path from 'node:path';
 import { app, powerMonitor, session, shell } from 'electron';
-import { installAppMenu } from './app-menu.js';
-import { AwakeSupervisionHolder } from './app-nap.js';
-import { installCliFromApp } from './cli-install-app.js';
-import { applyLoginItem } from './login-item.js';
-import { openAppSettings } from './settings.js';
+import { installAppMenu } from './app/app-menu.js';
+import { AwakeSupervisionHolder } from './app/app-nap.js';
+import { installCliFromApp } from './app/cli-install-app.js';
+import { applyLoginItem } from './app/login-item.js';
+import { openAppSettings } from './app/settings.js';
 import { createEngine } from './engine/engine.js';
-import { adoptLoginShellPath } from './engine/login-path.js';
-import { checkCpuClock } from './engine/proc/cpu-clock.js';
-import type { Mode } from './engine/launch.js';
+import { adoptLoginShellPath } from './engine/supervise/login-path.js';
+import { checkCpuClock } from './engine/scan/proc/cpu-clock.js';
+import type { Mode } from './engine/supervise/launch.js';
 import { createPaths } from './engine/paths.js';
-import { electronDialogs } from './dialogs.js';
-import { cliInstallTranslator } from './i18n/cli-install-strings.js';
-import { appTranslator, langOf } from './i18n/strings.js';
+import { electronDialogs } from './app/dialogs.js';
+import { cliInstallTranslator } from '../common/i18n/cli-install-strings.js';
+import { appTranslator, langOf } from '../common/i18n/strings.js';
 import { createHandlers } from './ipc/handlers.js';
 import { registerIpc } from './ipc/register.js';
-import { createStateService, processId } from './ipc/state.js';
-import { claimSingleInstance, installQuitPath, type QuitPath } from './lifecycle.js';
-import { Notifier } from './notifications.js';
-import { createPopover, hardenContents, type Popover } from './popover.js';
-import { AppTray } from './tray.js';
+import { createStateService, processId } from './app/state.js';
+import { claimSingleInstance, installQuitPath, type QuitPath } from './app/lifecycle.js';
+import { Notifier } from './app/notifications.js';
+import { createPopover, hardenContents, type Popover } from './app/popover.js';
+import { AppTray } from './app/tray.js';
 
 const OUT = path.resolve(import.meta.dirname, '..');
 const log = (message: string) => console.error(`[bbia-safe] ${message}`);
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const settings = openAppSettings(paths);
   if (settings.problem) log(settings.problem);
   // Opened from Finder or at login, the app gets launchd's PATH (/usr/bin:/bin:...): take the login shell's,
-  // so python3, mjpython and the keeper's Python are the ones the terminal finds (no-op off macOS)
+  // so python3, mjpython and the detached supervisor's Python are the ones the terminal finds (no-op off macOS)
   const loginPath = await adoptLoginShellPath().catch(() => undefined);
   if (loginPath) log(`PATH from the login shell: ${loginPath}`);
   // The main process never waits on lsof (macOS): a new process's folder is read in the background
@@ -83,9 +83,9 @@ async function main(): Promise<void> {
     },
   });
   // Holds off App Nap while a robot is supervised (main/app-nap.ts)
-  const holder = new AwakeSupervisionHolder(engine, (end) => notifier.exited(end));
+  const appSupervisor = new AwakeSupervisionHolder(engine, (end) => notifier.exited(end));
   // Ports (lsof on macOS) and memory (vm_stat) are read only while the popover shows: a hidden poll forks one ps
-  const state = createStateService(engine, holder, { lang, t, looking: () => popover?.visible() ?? false, onPoll: (m) => notifier.runaways(m.startedRunaways, m.at) });
+  const state = createStateService(engine, appSupervisor, { lang, t, looking: () => popover?.visible() ?? false, onPoll: (m) => notifier.runaways(m.startedRunaways, m.at) });
 
   let quitPath: QuitPath | undefined;
   popover = createPopover({
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   const handlers = createHandlers({
     engine,
     dialogs,
-    holder,
+    appSupervisor,
     state,
     settings: settings.port,
     shell: { openPath: (file) => shell.openPath(file) },
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
   });
   table = handlers;
   registerIpc(handlers, () => shown.webContents);
-  quitPath = installQuitPath({ app, holder, dialogs, engine, t, log });
+  quitPath = installQuitPath({ app, appSupervisor, dialogs, engine, t, log });
   const quitting = quitPath;
   // Logout and shutdown take the quit path too: preventDefault delays them until the tree is stopped.
   // The event argument is documented but missing from electron.d.ts's 'shutdown' listener type.

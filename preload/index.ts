@@ -4,7 +4,7 @@
  * bundles this file and the contract into one CommonJS file.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import { createApi } from '../main/ipc/contract.js';
+import { createApi } from '../common/contract.js';
 
 /** The popover's api: one method per contract channel, nothing else (no raw ipcRenderer). */
 export const api = createApi((channel, request) => ipcRenderer.invoke(channel, request));

@@ -1,4 +1,4 @@
-import { formatAge } from '../main/i18n/age.js';
+import { formatAge } from '../common/i18n/age.js';
 
 /** A short age with a space between its units: `42s`, `5m 12s`, `2h 03m`, `3d 04h`. */
 export const age = (ms: number): string => formatAge(ms, ' ');

@@ -1,5 +1,5 @@
 /** The popover: polls the state at the poll interval and sends the user's actions through `window.bbia`. */
-import type { ActionResult, AppState, HistoryView } from '../main/ipc/contract.js';
+import type { ActionResult, AppState, HistoryView } from '../common/contract.js';
 import { byId } from './format.js';
 import { fillSettings, wireSettings } from './settings-form.js';
 import { translatePage, words, type Tr } from './strings.js';

@@ -1,4 +1,4 @@
-import type { SettingsView } from '../main/ipc/contract.js';
+import type { SettingsView } from '../common/contract.js';
 import { formatRobotArgs, parseRobotArgs } from '../main/engine/settings/robot-args.js';
 import { byId } from './format.js';
 

@@ -1,4 +1,4 @@
-import { translatorOf, type Lang, type Translator } from '../main/i18n/fill.js';
+import { translatorOf, type Lang, type Translator } from '../common/i18n/fill.js';
 
 /** The popover's words, English and French (the language comes from main: `app.getLocale()`). */
 const en = {

@@ -1,4 +1,4 @@
-import type { AppState, HistoryView, ProcessView, SeriesView } from '../main/ipc/contract.js';
+import type { AppState, HistoryView, ProcessView, SeriesView } from '../common/contract.js';
 import { age, byId, el, megabytes, percent } from './format.js';
 import { drawSpark, ownSpan, sparkSvg } from './sparkline.js';
 import type { Tr, Word } from './strings.js';

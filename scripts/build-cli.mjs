@@ -28,9 +28,9 @@ await build({
     rollupOptions: { output: { format: 'es', entryFileNames: 'main.mjs', chunkFileNames: '[name]-[hash].mjs' } },
   },
 });
-// The waiter (keeper/waiter.py) and its schema, read from beside the bundle when a detached supervisor hands over (keeper.ts)
-fs.cpSync(path.join(root, 'main', 'engine', 'keeper'), path.join(root, 'out', 'cli', 'keeper'), {
+// the detached supervisor (supervise/detached/supervisor.py) and its schema, read from beside the bundle when a detached supervisor hands over (detached.ts)
+fs.cpSync(path.join(root, 'main', 'engine', 'supervise', 'detached'), path.join(root, 'out', 'cli', 'detached'), {
   recursive: true,
   filter: (src) => !src.includes('__pycache__'),
 });
-console.log('built out/cli/main.mjs (and out/cli/keeper/)');
+console.log('built out/cli/main.mjs (and out/cli/detached/)');

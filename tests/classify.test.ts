@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classify } from '../main/engine/classify.js';
-import { programOf } from '../main/engine/program.js';
-import { splitCommand } from '../main/engine/proc/split-command.js';
-import { reasonText } from '../main/i18n/reasons.js';
+import { classify } from '../main/engine/scan/classify.js';
+import { programOf } from '../main/engine/scan/program.js';
+import { splitCommand } from '../main/engine/scan/proc/split-command.js';
+import { reasonText } from '../common/i18n/reasons.js';
 
 const reason = (argv: string[], cwd: string) => {
   const v = classify(1, argv, argv.join(' '), ctx(cwd));

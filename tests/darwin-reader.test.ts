@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkCpuClock, judgeCpuClock, MACH_TICK_SCALE, ownCpuSeconds } from '../main/engine/proc/cpu-clock.js';
-import { createDarwinSource, pidsCarrying, PS_FIELDS } from '../main/engine/proc/darwin.js';
-import { collectTree } from '../main/engine/stop-tree.js';
-import { Scanner } from '../main/engine/scan.js';
+import { checkCpuClock, judgeCpuClock, MACH_TICK_SCALE, ownCpuSeconds } from '../main/engine/scan/proc/cpu-clock.js';
+import { createDarwinSource, pidsCarrying, PS_FIELDS } from '../main/engine/scan/proc/darwin.js';
+import { collectTree } from '../main/engine/supervise/stop-tree.js';
+import { Scanner } from '../main/engine/scan/scan.js';
 import { tempDir } from './helpers.js';
 
 // The macOS reader against a fake ps and lsof printing recorded BSD output (tests/fixtures/ps/README.md)

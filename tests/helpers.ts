@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, afterEach } from 'vitest';
-import { createProcSource } from '../main/engine/proc/source.js';
-import type { ProcEntry } from '../main/engine/proc/types.js';
+import { createProcSource } from '../main/engine/scan/proc/source.js';
+import type { ProcEntry } from '../main/engine/scan/proc/types.js';
 import { waitFor } from '../main/engine/wait.js';
 
 /** The CLI entry as users run it. */

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BbiaError } from '../main/engine/errors.js';
-import { chooseInterpreter, describeInterpreter, resolveInterpreter } from '../main/engine/interpreter.js';
-import { adoptLoginShellPath, loginShellPath, mergePath } from '../main/engine/login-path.js';
+import { chooseInterpreter, describeInterpreter, resolveInterpreter } from '../main/engine/supervise/interpreter.js';
+import { adoptLoginShellPath, loginShellPath, mergePath } from '../main/engine/supervise/login-path.js';
 import { cli, lockPaths, readyTree, sandbox, tempDir } from './helpers.js';
 
 // Issue 11, point 1: an app opened from Finder has PATH=/usr/bin:/bin:/usr/sbin:/sbin
@@ -108,7 +108,7 @@ describe("the project's own interpreter and mjpython", () => {
     const { home, project, ready } = sandbox();
     const marker = path.join(home, 'venv-python-ran');
     // The project's interpreter: notes that it ran, then is the machine's Python
-    const real = (await import('../main/engine/interpreter.js')).findExecutable('python3')!;
+    const real = (await import('../main/engine/supervise/interpreter.js')).findExecutable('python3')!;
     executable(path.join(project, '.venv', 'bin', 'python3'), `#!/bin/sh\necho "$@" >'${marker}'\nexec '${real}' "$@"\n`);
     expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready } })).code).toBe(0);
     await readyTree(ready);

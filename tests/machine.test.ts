@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { MachineSampler, MEMORY_EVERY_MS, parseMeminfo, parseVmStat } from '../main/engine/machine.js';
+import { MachineSampler, MEMORY_EVERY_MS, parseMeminfo, parseVmStat } from '../main/engine/monitor/machine.js';
 
 // `vm_stat` on an Apple-silicon Mac (16 KiB pages), the lines the parser reads and the ones around them
 const VM_STAT = `Mach Virtual Memory Statistics: (page size of 16384 bytes)

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addressInUsePort, createPortReader } from '../main/engine/ports/index.js';
-import { parseListenTable } from '../main/engine/ports/linux.js';
-import { parseLsofFields, portOfLsofName } from '../main/engine/ports/lsof-fields.js';
-import { topHolder } from '../main/engine/ports/types.js';
+import { addressInUsePort, createPortReader } from '../main/engine/scan/ports/index.js';
+import { parseListenTable } from '../main/engine/scan/ports/linux.js';
+import { parseLsofFields, portOfLsofName } from '../main/engine/scan/ports/lsof-fields.js';
+import { topHolder } from '../main/engine/scan/ports/types.js';
 import { tempDir } from './helpers.js';
 
 // The port readers on recorded output (lsof -F, /proc/net/tcp) and the address-in-use parser;

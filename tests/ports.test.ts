@@ -4,7 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { addressInUsePort, createPortReader, type PortReader } from '../main/engine/ports/index.js';
+import { addressInUsePort, createPortReader, type PortReader } from '../main/engine/scan/ports/index.js';
 import { waitFor } from '../main/engine/wait.js';
 import { tempDir, track } from './helpers.js';
 

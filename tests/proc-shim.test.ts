@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createProcSource } from '../main/engine/proc/source.js';
+import { createProcSource } from '../main/engine/scan/proc/source.js';
 import { waitFor } from '../main/engine/wait.js';
 import { LINUX, tempDir, track } from './helpers.js';
 import { PYTHON } from './python.js';

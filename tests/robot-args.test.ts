@@ -3,9 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../main/cli/args.js';
 import { startSpec } from '../main/cli/commands/start.js';
-import { isTimedRun } from '../main/engine/last-exit.js';
-import { robotArgs } from '../main/engine/launch.js';
-import { runHeader, tailRun } from '../main/engine/log-file.js';
+import { isTimedRun } from '../main/engine/supervise/last-exit.js';
+import { robotArgs } from '../main/engine/supervise/launch.js';
+import { runHeader, tailRun } from '../main/engine/supervise/log-file.js';
 import { formatRobotArgs, parseRobotArgs } from '../main/engine/settings/robot-args.js';
 import { tempDir } from './helpers.js';
 

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { createProcSource } from '../main/engine/proc/source.js';
-import { RunawayDetector } from '../main/engine/runaway.js';
-import type { BbiaProcess } from '../main/engine/scan.js';
+import { createProcSource } from '../main/engine/scan/proc/source.js';
+import { RunawayDetector } from '../main/engine/monitor/runaway.js';
+import type { BbiaProcess } from '../main/engine/scan/scan.js';
 import { SETTINGS_MIGRATIONS } from '../main/engine/settings/migrate.js';
 import { DEFAULT_SETTINGS, type RunawaySettings } from '../main/engine/settings/schema.js';
 import { track } from './helpers.js';

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ProcEntry, ProcSource } from '../main/engine/proc/types.js';
-import { Scanner } from '../main/engine/scan.js';
+import type { ProcEntry, ProcSource } from '../main/engine/scan/proc/types.js';
+import { Scanner } from '../main/engine/scan/scan.js';
 import { robotsOf } from '../main/engine/engine.js';
-import { reasonText } from '../main/i18n/reasons.js';
-import { collectTree } from '../main/engine/stop-tree.js';
+import { reasonText } from '../common/i18n/reasons.js';
+import { collectTree } from '../main/engine/supervise/stop-tree.js';
 
 /** A process table the test edits between scans. */
 function fakeSource() {

@@ -32,7 +32,7 @@ describe('start --detach answers only once the robot has settled', () => {
     expect(noLockFiles(home)).toBe(true);
   });
 
-  it('a robot that lives through its settle time is started: exit 0, the lock held, then the keeper or Node supervises it', async () => {
+  it('a robot that lives through its settle time is started: exit 0, the lock held, then the detached supervisor or Node supervises it', async () => {
     const { home, project } = sandbox();
     useModelLauncher(project);
     const r = await cli(home, ['start', 'headless', '--detach', '--', '--model', 'reachy_mini.xml'], { cwd: project, env: { MODEL_LAUNCHER_SAY: 'hello' } });

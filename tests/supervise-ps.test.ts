@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../main/engine/engine.js';
 import { createPaths } from '../main/engine/paths.js';
-import { createDarwinSource } from '../main/engine/proc/darwin.js';
+import { createDarwinSource } from '../main/engine/scan/proc/darwin.js';
 import { DEFAULT_SETTINGS } from '../main/engine/settings/schema.js';
 import { allGone, assertNoForeignRobot, LINUX, readyTree, sandbox, tempDir, track } from './helpers.js';
 

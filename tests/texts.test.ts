@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BbiaError } from '../main/engine/errors.js';
-import { engineText } from '../main/i18n/engine-text.js';
-import { ERRORS } from '../main/i18n/error-texts.js';
+import { engineText } from '../common/i18n/engine-text.js';
+import { ERRORS } from '../common/i18n/error-texts.js';
 
 /** Errors always given their hint by the caller: the command line's grammar, whose hint is the usage line. */
 const USAGE_ERRORS = new Set(['usage', 'unknownOption', 'optionNoValue', 'optionNeedsValue', 'optionNeedsNumber', 'optionNeedsText', 'unexpectedArgument', 'unknownMode', 'unknownConfigAction', 'pidBad']);

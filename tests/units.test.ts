@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../main/cli/args.js';
-import { formatAge } from '../main/i18n/age.js';
+import { formatAge } from '../common/i18n/age.js';
 import { detectLang, isYes } from '../main/cli/i18n.js';
-import { langOf } from '../main/i18n/fill.js';
-import { parseCpuTime, parsePsLine } from '../main/engine/proc/darwin.js';
-import { parseStat } from '../main/engine/proc/linux.js';
-import { parsePidfile } from '../main/engine/pidfile.js';
-import { classify } from '../main/engine/classify.js';
-import { isBbiaSafe } from '../main/engine/rules.js';
-import { robotArgs } from '../main/engine/launch.js';
+import { langOf } from '../common/i18n/fill.js';
+import { parseCpuTime, parsePsLine } from '../main/engine/scan/proc/darwin.js';
+import { parseStat } from '../main/engine/scan/proc/linux.js';
+import { parsePidfile } from '../main/engine/lock/pidfile.js';
+import { classify } from '../main/engine/scan/classify.js';
+import { isBbiaSafe } from '../main/engine/scan/rules.js';
+import { robotArgs } from '../main/engine/supervise/launch.js';
 
 const kind = (cmd: string) => classify(1, cmd.split(' '), cmd, { projectRoots: ['/home/me/bbia'], cwdOf: () => undefined })?.kind;
 
@@ -16,10 +16,10 @@ describe('bbia-safe itself (the rest of detection: tests/classify.test.ts)', () 
   it('never counts bbia-safe itself', () => {
     expect(isBbiaSafe(['node', '/x/node_modules/.bin/bbia-safe', 'kill-all'])).toBe(true);
     expect(isBbiaSafe(['/usr/bin/node', '/src/bin/bbia-safe.js', '__supervise', '{"projectDir":"/home/me/bbia_sim"}'])).toBe(true);
-    expect(isBbiaSafe(['/usr/bin/python3', '-I', '-S', '-c', '#bbia-safe-keeper\nimport os'])).toBe(true);
+    expect(isBbiaSafe(['/usr/bin/python3', '-I', '-S', '-c', '#bbia-safe-supervisor\nimport os'])).toBe(true);
     // macOS's reader splits on spaces: an interpreter path with a space shifts the words
-    expect(isBbiaSafe('/Library/App Support/python3 -I -S -c #bbia-safe-keeper\nimport os'.split(' '))).toBe(true);
-    expect(isBbiaSafe(['/usr/bin/python3', '-c', 'import os', '#bbia-safe-keeper'])).toBe(false);
+    expect(isBbiaSafe('/Library/App Support/python3 -I -S -c #bbia-safe-supervisor\nimport os'.split(' '))).toBe(true);
+    expect(isBbiaSafe(['/usr/bin/python3', '-c', 'import os', '#bbia-safe-supervisor'])).toBe(false);
     expect(kind('node /src/bin/bbia-safe.js start --project /home/me/bbia_sim')).toBeUndefined();
   });
 });
@@ -94,7 +94,7 @@ describe('the interpreter', () => {
     const { mkdtempSync, writeFileSync, chmodSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
-    const { resolveInterpreter } = await import('../main/engine/launch.js');
+    const { resolveInterpreter } = await import('../main/engine/supervise/launch.js');
     const dir = mkdtempSync(join(tmpdir(), 'bbia-py-'));
     for (const name of ['python3', 'mjpython']) {
       writeFileSync(join(dir, name), '#!/bin/sh\n');

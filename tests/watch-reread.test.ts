@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createEngine } from '../main/engine/engine.js';
-import { Monitor } from '../main/engine/monitor.js';
+import { Monitor } from '../main/engine/monitor/monitor.js';
 import { createPaths } from '../main/engine/paths.js';
-import { createProcSource } from '../main/engine/proc/source.js';
-import { REREAD_EVERY, Scanner, type ScanContext } from '../main/engine/scan.js';
+import { createProcSource } from '../main/engine/scan/proc/source.js';
+import { REREAD_EVERY, Scanner, type ScanContext } from '../main/engine/scan/scan.js';
 import { waitFor } from '../main/engine/wait.js';
 import { LINUX, alive, assertNoForeignRobot, commandOf, sandbox, track } from './helpers.js';
 import { PYTHON } from './python.js';
@@ -25,7 +25,7 @@ async function startWaiter(project: string): Promise<ChildProcess> {
   return child;
 }
 
-/** Makes the waiter exec, and waits until its command line says so. */
+/** Makes the detached supervisor exec, and waits until its command line says so. */
 async function execIt(child: ChildProcess): Promise<void> {
   child.stdin!.write('go\n');
   expect(await waitFor(() => commandOf(child.pid!) === 'python3 scripts/websocket_integration.py', 5000)).toBe(true);
@@ -86,7 +86,7 @@ describe("a live view's scan (status --watch)", () => {
     const waiter = await startWaiter(project);
     try {
       let scan = 0;
-      // Scan until the next scan is not the waiter's turn of the round-robin, so only its youth has it read
+      // Scan until the next scan is not the detached supervisor's turn of the round-robin, so only its youth has it read
       do {
         scan++;
         expect(scanner.scan(ctx).bbia.some((p) => p.pid === waiter.pid)).toBe(false);

@@ -4,8 +4,8 @@
 // Usage: node bench/lib/poll-child.mjs ps|si POLLS PROJECT_DIR   (POLLS 0: start-up and one warm-up poll only)
 import { setTimeout as delay } from 'node:timers/promises';
 import si from 'systeminformation';
-import { createDarwinSource } from '../../out/main/engine/proc/darwin.js';
-import { Scanner } from '../../out/main/engine/scan.js';
+import { createDarwinSource } from '../../out/main/engine/scan/proc/darwin.js';
+import { Scanner } from '../../out/main/engine/scan/scan.js';
 
 const [reader, polls, project] = process.argv.slice(2);
 let poll;

@@ -1,8 +1,8 @@
 // The engine's poll loop alone in a fresh Node process: N Scanner.scan calls, printing memory at five marks.
 // Usage (by bench/idle.ts): node --expose-gc bench/lib/poll-loop.mjs POLLS PROJECT_DIR
 // Plain JavaScript, not TypeScript: Node's type stripper would add its own ~18 MB to the RSS measured.
-import { createLinuxSource } from '../../out/main/engine/proc/linux.js';
-import { Scanner } from '../../out/main/engine/scan.js';
+import { createLinuxSource } from '../../out/main/engine/scan/proc/linux.js';
+import { Scanner } from '../../out/main/engine/scan/scan.js';
 
 const polls = Number(process.argv[2]);
 const scanner = new Scanner(createLinuxSource());

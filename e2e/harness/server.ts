@@ -15,10 +15,10 @@ import { packageRoot } from '../../main/engine/package-info.js';
 import { createPaths } from '../../main/engine/paths.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../main/engine/settings/schema.js';
 import { openSettingsStore } from '../../main/engine/settings/store.js';
-import { appTranslator, langOf } from '../../main/i18n/strings.js';
+import { appTranslator, langOf } from '../../common/i18n/strings.js';
 import { createHandlers, dispatch, IpcRefusal } from '../../main/ipc/handlers.js';
-import { SupervisionHolder } from '../../main/ipc/holder.js';
-import { createStateService } from '../../main/ipc/state.js';
+import { AppSupervisor } from '../../main/app/app-supervisor.js';
+import { createStateService } from '../../main/app/state.js';
 import { TestDialogs, type DialogAnswer } from './test-dialogs.js';
 
 const RENDERER = path.join(packageRoot(), 'out', 'renderer');
@@ -30,13 +30,13 @@ const settings = { read: (): Settings => ({ ...structuredClone(DEFAULT_SETTINGS)
 const engine = createEngine({ paths, settings: settings.read() });
 const lang = langOf(process.env.LC_ALL || process.env.LANG || 'en');
 const t = appTranslator(lang);
-const holder = new SupervisionHolder(engine);
-const state = createStateService(engine, holder, { lang, t });
+const appSupervisor = new AppSupervisor(engine);
+const state = createStateService(engine, appSupervisor, { lang, t });
 const dialogs = new TestDialogs();
 // The shell port records what it would open (shell.openPath in the app)
 const opened: string[] = [];
 const shell = { openPath: async (file: string) => (opened.push(file), '') };
-const table = createHandlers({ engine, dialogs, holder, state, settings, shell, t, log: (m) => console.error(`[harness] ${m}`) });
+const table = createHandlers({ engine, dialogs, appSupervisor, state, settings, shell, t, log: (m) => console.error(`[harness] ${m}`) });
 
 const body = async (req: http.IncomingMessage): Promise<unknown> => {
   let text = '';
@@ -76,7 +76,7 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     if (closing) return;
     closing = true;
     server.close();
-    void holder.stop(signal).finally(() => process.exit(0));
+    void appSupervisor.stop(signal).finally(() => process.exit(0));
   });
 }
 server.listen(0, '127.0.0.1', () => {

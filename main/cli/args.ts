@@ -1,5 +1,5 @@
 import { BbiaError, ExitCode } from '../engine/errors.js';
-import type { EngineTextKey, TextVars } from '../i18n/engine-text.js';
+import type { EngineTextKey, TextVars } from '../../common/i18n/engine-text.js';
 
 /** The type of one option's value. */
 export type OptionType = 'boolean' | 'string' | 'number';

@@ -2,12 +2,12 @@ import readline from 'node:readline/promises';
 import { createEngine, type Engine } from '../engine/engine.js';
 import { BbiaError, ExitCode } from '../engine/errors.js';
 import { createPaths } from '../engine/paths.js';
-import type { BbiaProcess } from '../engine/scan.js';
+import type { BbiaProcess } from '../engine/scan/scan.js';
 import { loadSettings } from '../engine/settings/load.js';
 import { rememberProject } from './remember-project.js';
 import { detectLang, isYes, translator, type MessageKey, type Translate } from './i18n.js';
 import { formatProcess } from './format.js';
-import type { Lang } from '../i18n/fill.js';
+import type { Lang } from '../../common/i18n/fill.js';
 import { processOutput, type Output } from './output.js';
 
 /** Everything a command needs: the engine, output, language and the terminal. */

@@ -1,10 +1,10 @@
-import { formatAge } from '../i18n/age.js';
-import { formatMB } from '../i18n/units.js';
+import { formatAge } from '../../common/i18n/age.js';
+import { formatMB } from '../../common/i18n/units.js';
 import { robotsOf, type StatusReport } from '../engine/engine.js';
-import type { Lang } from '../i18n/fill.js';
-import { reasonText } from '../i18n/reasons.js';
-import type { LastExit } from '../engine/last-exit.js';
-import type { BbiaProcess } from '../engine/scan.js';
+import type { Lang } from '../../common/i18n/fill.js';
+import { reasonText } from '../../common/i18n/reasons.js';
+import type { LastExit } from '../engine/supervise/last-exit.js';
+import type { BbiaProcess } from '../engine/scan/scan.js';
 import { exitHow, type Translate } from './i18n.js';
 
 

@@ -1,5 +1,5 @@
-import { engineText } from '../i18n/engine-text.js';
-import { langOf, translatorOf, type Lang, type Translator } from '../i18n/fill.js';
+import { engineText } from '../../common/i18n/engine-text.js';
+import { langOf, translatorOf, type Lang, type Translator } from '../../common/i18n/fill.js';
 
 /** The language of the locale (LC_ALL, then LC_MESSAGES, then LANG). */
 export function detectLang(env: NodeJS.ProcessEnv = process.env): Lang {

@@ -1,5 +1,5 @@
 import { BbiaError, ExitCode } from '../engine/errors.js';
-import { MODES } from '../engine/launch.js';
+import { MODES } from '../engine/supervise/launch.js';
 import { packageVersion } from '../engine/package-info.js';
 import { parseArgs, quote, type CommandSpec } from './args.js';
 import { cleanup, cleanupSpec } from './commands/cleanup.js';
@@ -9,7 +9,7 @@ import { killAll, killAllSpec } from './commands/kill-all.js';
 import { start, startSpec } from './commands/start.js';
 import { status, statusSpec } from './commands/status.js';
 import { stop, stopSpec } from './commands/stop.js';
-import { keeperEnd, keeperUpkeep, superviseDetached } from './commands/supervise.js';
+import { supervisorEnd, supervisorUpkeep, superviseDetached } from './commands/supervise.js';
 import { createContext, type CliContext } from './context.js';
 import { detectLang, translator } from './i18n.js';
 import { processOutput, reportError } from './output.js';
@@ -100,8 +100,8 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (command === '__supervise') return await superviseDetached(createContext(), rest[0]);
-    if (command === '__keeper-end') return await keeperEnd(createContext());
-    if (command === '__keeper-upkeep') return await keeperUpkeep(createContext());
+    if (command === '__supervisor-end') return await supervisorEnd(createContext());
+    if (command === '__supervisor-upkeep') return await supervisorUpkeep(createContext());
     // Only before `--`: what follows goes to the launcher (its own --help included)
     const own = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
     if (Object.hasOwn(SPECS, command) && (own.includes('--help') || (command !== 'logs' && own.includes('-h')))) {

@@ -1,5 +1,5 @@
 import { BbiaError } from '../engine/errors.js';
-import { engineText } from '../i18n/engine-text.js';
+import { engineText } from '../../common/i18n/engine-text.js';
 import type { Translate } from './i18n.js';
 
 /** Where the command line writes; a closed terminal (EIO, EPIPE) never crashes it. */

@@ -1,4 +1,4 @@
-import { addressInUsePort, createPortReader } from '../engine/ports/index.js';
+import { addressInUsePort, createPortReader } from '../engine/scan/ports/index.js';
 import type { CliContext } from './context.js';
 
 /**

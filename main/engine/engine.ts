@@ -1,24 +1,24 @@
 import fs from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { inspectInstance, type InstanceInspection, type LiveInstance } from './instance.js';
-import { isProjectDir } from './launch.js';
-import { findLeftovers } from './leftovers.js';
-import { isDeadLock, sanitizeLockPath } from './lock-files.js';
+import { inspectInstance, type InstanceInspection, type LiveInstance } from './lock/instance.js';
+import { isProjectDir } from './supervise/launch.js';
+import { findLeftovers } from './monitor/leftovers.js';
+import { isDeadLock, sanitizeLockPath } from './lock/lock-files.js';
 import { createPaths, type Paths } from './paths.js';
-import { removePidfileIf } from './pidfile.js';
-import type { EngineLog, LogEvent } from '../i18n/engine-text.js';
-import { createPortReader, type PortReader } from './ports/index.js';
-import { createProcSource } from './proc/source.js';
-import { tableSource } from './proc/table-source.js';
-import { isAlive, type ProcEntry, type ProcIdentity, type ProcSource } from './proc/types.js';
-import { isKeeper } from './rules.js';
-import { Scanner, type BbiaProcess, type ScanResult } from './scan.js';
+import { removePidfileIf } from './lock/pidfile.js';
+import type { EngineLog, LogEvent } from '../../common/i18n/engine-text.js';
+import { createPortReader, type PortReader } from './scan/ports/index.js';
+import { createProcSource } from './scan/proc/source.js';
+import { tableSource } from './scan/proc/table-source.js';
+import { isAlive, type ProcEntry, type ProcIdentity, type ProcSource } from './scan/proc/types.js';
+import { isDetachedSupervisor } from './scan/rules.js';
+import { Scanner, type BbiaProcess, type ScanResult } from './scan/scan.js';
 import { DEFAULT_SETTINGS, type Settings } from './settings/schema.js';
-import type { HandOverOptions, KeeperEnd, KeeperState } from './keeper.js';
-import type { SuperviseOptions, Supervision, SupervisionEnd } from './supervisor.js';
-import { writeStopRequest } from './stop-request.js';
+import type { HandOverOptions, DetachedEnd, DetachedState } from './supervise/detached.js';
+import type { SuperviseOptions, Supervision, SupervisionEnd } from './supervise/supervisor.js';
+import { writeStopRequest } from './supervise/stop-request.js';
 import { BbiaError, ExitCode } from './errors.js';
-import { callerLine, instanceMark, stopTree, type StopReport, type StopTreeOptions } from './stop-tree.js';
+import { callerLine, instanceMark, stopTree, type StopReport, type StopTreeOptions } from './supervise/stop-tree.js';
 import { waitFor } from './wait.js';
 
 /** The instance as the contract's `status --json` shows it. */
@@ -165,14 +165,14 @@ export function createEngine(options: EngineOptions = {}) {
 
   // The Node supervisor's timer (supervisor.ts): on Linux it walks /proc, a second guard behind the instance
   // mark, so with the lock refresh (5 s); on macOS it only caps the log (a stat: the poll's rows and the stop's
-  // ps -E do the tracking), and the keeper's tick follows it there (handOver)
+  // ps -E do the tracking), and the detached supervisor's tick follows it there (handOver)
   const trackingMs = () => (source.hasEnv ? 5000 : Math.min(settings.pollInterval, 1000));
   const logMaxBytes = () => settings.logMaxMB * 1024 * 1024;
 
-  /** The instance's keeper where it is the subreaper of the robot's tree (Linux), else undefined. */
-  const adopterOf = (inspection: InstanceInspection): ProcIdentity | undefined => {
+  /** The instance's supervisor where it is the subreaper of the robot's tree (Linux), else undefined. */
+  const reapingSupervisorOf = (inspection: InstanceInspection): ProcIdentity | undefined => {
     const supervisor = inspection.live?.supervisor;
-    return source.children && supervisor && isKeeper(supervisor.argv) ? { pid: supervisor.pid, startKey: supervisor.startKey } : undefined;
+    return source.children && supervisor && isDetachedSupervisor(supervisor.argv) ? { pid: supervisor.pid, startKey: supervisor.startKey } : undefined;
   };
 
   const scanNow = (inspection: InstanceInspection, roots: string[], rereadEvery?: number): ScanResult =>
@@ -181,7 +181,7 @@ export function createEngine(options: EngineOptions = {}) {
       projectRoots: roots,
       extraRules: settings.extraRules,
       instance: inspection.live?.robot,
-      adopter: adopterOf(inspection),
+      reapingSupervisor: reapingSupervisorOf(inspection),
       exclude: new Set([process.pid]),
     });
 
@@ -267,7 +267,7 @@ export function createEngine(options: EngineOptions = {}) {
     /** Starts and supervises the robot in this process. */
     async supervise(opts: Omit<SuperviseOptions, 'python' | 'stopTimeoutMs' | 'pollMs'> & Partial<SuperviseOptions>): Promise<Supervision> {
       // Loaded on demand: execa is 100 ms of start-up that status, stop and kill-all never need (bench/status.ts)
-      const { startSupervision } = await import('./supervisor.js');
+      const { startSupervision } = await import('./supervise/supervisor.js');
       const remember = !settings.projectDir && options.rememberProject;
       const sup = await startSupervision(
         { paths, source, scanner, projectRoots: [...projectRoots(), opts.projectDir] },
@@ -282,24 +282,24 @@ export function createEngine(options: EngineOptions = {}) {
     },
 
     /**
-     * Hands a detached supervision over to the waiter, a small Python program in this same process
-     * (keeper.ts). Never returns when it succeeds; otherwise resolves to why not, and Node supervises on.
+     * Hands a detached supervision over to the detached supervisor, a small Python program in this same process
+     * (detached.ts). Never returns when it succeeds; otherwise resolves to why not, and Node supervises on.
      */
-    async handOver(sup: Supervision, call: Pick<HandOverOptions, 'node' | 'entry' | 'supervisorLog' | 'keeperDir'>): Promise<string> {
-      const { handOver } = await import('./keeper.js');
+    async handOver(sup: Supervision, call: Pick<HandOverOptions, 'node' | 'entry' | 'supervisorLog' | 'pythonDir'>): Promise<string> {
+      const { handOver } = await import('./supervise/detached.js');
       return handOver(sup, { paths, python: settings.python, logMaxBytes: logMaxBytes(), stopTimeoutMs: settings.stopTimeout * 1000, ...call });
     },
 
-    /** The detached supervisor's upkeep (`__keeper-upkeep`): the lock re-created if it was removed, the log capped. */
-    async upkeepKept(state: KeeperState, log: EngineLog): Promise<void> {
-      const { upkeepKept } = await import('./keeper-end.js');
-      await upkeepKept({ paths, source, log }, state);
+    /** The detached supervisor's upkeep (`__supervisor-upkeep`): the lock re-created if it was removed, the log capped. */
+    async upkeepDetached(state: DetachedState, log: EngineLog): Promise<void> {
+      const { upkeepDetached } = await import('./supervise/detached-end.js');
+      await upkeepDetached({ paths, source, log }, state);
     },
 
-    /** Node's part of the end of a kept instance (`__keeper-end`): stops what is left, releases the lock. */
-    async endKept(state: KeeperState, end: KeeperEnd, log: (message: string) => void): Promise<SupervisionEnd> {
-      const { endKept } = await import('./keeper-end.js');
-      return endKept({ paths, source, log }, state, end);
+    /** Node's part of the end of a kept instance (`__supervisor-end`): stops what is left, releases the lock. */
+    async endDetached(state: DetachedState, end: DetachedEnd, log: (message: string) => void): Promise<SupervisionEnd> {
+      const { endDetached } = await import('./supervise/detached-end.js');
+      return endDetached({ paths, source, log }, state, end);
     },
 
     /** What `stop` would stop now. */
@@ -314,7 +314,7 @@ export function createEngine(options: EngineOptions = {}) {
       let report: StopReport | undefined;
       if (live) {
         writeStopRequest(paths, live.robot, 'bbia-safe stop');
-        // What was listed goes too: orphans of the tree that its keeper adopted are in the plan, not under the robot
+        // What was listed goes too: orphans of the tree that its supervisor adopted are in the plan, not under the robot
         const tracked = plan.targets.map((p) => ({ pid: p.pid, startKey: p.startKey }));
         report = await stopTree(source, live.robot, { timeoutMs, mark: instanceMark(live.record), tracked });
         await supervisorExit(live);
@@ -333,7 +333,7 @@ export function createEngine(options: EngineOptions = {}) {
       // proper-lockfile (lock.ts) is loaded only when there is a dead lock to remove: status and stop stay light
       if (sanitizeLockPath(paths.lockFile)) removed.push(paths.lockFile);
       else if (isDeadLock(paths.lockFile, alive)) {
-        const { removeDeadLock } = await import('./lock.js');
+        const { removeDeadLock } = await import('./lock/lock.js');
         if (await removeDeadLock(paths, alive)) removed.push(paths.lockFile);
       }
       return removed;
@@ -386,7 +386,7 @@ export function createEngine(options: EngineOptions = {}) {
         const hint = robotsOf(snap.processes).map((r) => r.pid).join(', ');
         throw BbiaError.of('pidNotBbia', { pid }, ExitCode.usage, hint ? { key: 'pidNotBbiaHint', vars: { robots: hint } } : { key: 'pidNoRobotHint' });
       }
-      // The instance's, or one its keeper adopted: that is `stop`'s, with the instance's lock files
+      // The instance's, or one its supervisor adopted: that is `stop`'s, with the instance's lock files
       if (pid === instance || found.locked) throw BbiaError.of('pidIsInstance', { pid }, ExitCode.usage);
       if (!robotsOf(snap.processes).includes(found)) {
         throw BbiaError.of('pidNotRobot', { pid, kind: found.kind, command: found.command }, ExitCode.usage);

@@ -1,4 +1,4 @@
-import { engineText, type EngineTextKey, type TextRef, type TextVars } from '../i18n/engine-text.js';
+import { engineText, type EngineTextKey, type TextRef, type TextVars } from '../../common/i18n/engine-text.js';
 
 /** Exit codes of the outside contract (docs/contract.md). */
 export const ExitCode = {

@@ -2,17 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BbiaError } from '../engine/errors.js';
 import type { Engine } from '../engine/engine.js';
-import { isProjectDir } from '../engine/launch.js';
+import { isProjectDir } from '../engine/supervise/launch.js';
 import type { Settings } from '../engine/settings/schema.js';
-import { stopTree } from '../engine/stop-tree.js';
-import { logLine } from '../i18n/engine-text.js';
-import type { AppTranslate } from '../i18n/strings.js';
-import { confirmRequest } from './confirm-text.js';
+import { stopTree } from '../engine/supervise/stop-tree.js';
+import { logLine } from '../../common/i18n/engine-text.js';
+import type { AppTranslate } from '../../common/i18n/strings.js';
+import { confirmRequest } from '../app/confirm-text.js';
 import { VALIDATORS } from './validators.js';
-import { isChannel, type ActionResult, type Channel, type RequestOf, type ResponseOf, type SettingsResult } from './contract.js';
-import type { SupervisionHolder } from './holder.js';
+import { isChannel, type ActionResult, type Channel, type RequestOf, type ResponseOf, type SettingsResult } from '../../common/contract.js';
+import type { AppSupervisor } from '../app/app-supervisor.js';
 import type { DialogPort, SettingsPort, ShellPort } from './ports.js';
-import { settingsView, type StateService } from './state.js';
+import { settingsView, type StateService } from '../app/state.js';
 
 /** What the handlers work with; the app and the e2e harness each build one. */
 export interface HandlerDeps {
@@ -21,7 +21,7 @@ export interface HandlerDeps {
   /** Native dialogs. */
   dialogs: DialogPort;
   /** The robot this process supervises. */
-  holder: SupervisionHolder;
+  appSupervisor: AppSupervisor;
   /** Scans and the id -> process map. */
   state: StateService;
   /** The shared settings file. */
@@ -53,7 +53,7 @@ export async function dispatch(table: HandlerTable, channel: unknown, payload: u
 
 /** Builds the handler table on its dependencies. */
 export function createHandlers(deps: HandlerDeps): HandlerTable {
-  const { engine, dialogs, holder, state, t } = deps;
+  const { engine, dialogs, appSupervisor, state, t } = deps;
   const log = deps.log ?? (() => {});
   let running: string | undefined;
   const fail = (error: unknown): ActionResult => ({
@@ -98,7 +98,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
         if (!dir) return { ok: false, message: t('noProject') };
         if (!isProjectDir(dir)) return { ok: false, message: t('projectInvalid', { dir }) };
         // The robotArgs setting, as `bbia-safe start` gives it; the engine's notices go to the app's log in English
-        const sup = await holder.start(mode, dir, (event) => log(logLine('en', event)), engine.settings.robotArgs);
+        const sup = await appSupervisor.start(mode, dir, (event) => log(logLine('en', event)), engine.settings.robotArgs);
         return { ok: true, message: t('started', { pid: sup.record.pid, mode }) };
       }),
 
@@ -112,10 +112,10 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
         }
         const timeout = engine.settings.stopTimeout;
         if (!(await ask(confirmRequest(force ? 'force-stop' : 'stop', plan.targets, t, { timeout })))) return cancelled;
-        const own = holder.current?.record;
+        const own = appSupervisor.current?.record;
         const report =
           own && own.pid === live.record.pid && own.startKey === live.record.startKey
-            ? (await holder.stop(force ? 'force-stop' : 'stop', force))?.report
+            ? (await appSupervisor.stop(force ? 'force-stop' : 'stop', force))?.report
             : await engine.stop(plan, force ? 0 : timeout * 1000);
         if (report && report.survivors.length > 0) return { ok: false, message: t('survivors', { list: report.survivors.map((p) => p.pid).join(', ') }) };
         return { ok: true, message: t('stopped', { n: report?.targeted.length ?? 0, ms: report?.elapsedMs ?? 0 }) };
@@ -142,7 +142,7 @@ export function createHandlers(deps: HandlerDeps): HandlerTable {
         if (targets.length === 0) return { ok: true, message: t('nothingToKill') };
         // Kill all is the last resort: it always asks, whatever confirmStop says
         if (!(await ask(confirmRequest('kill-all', targets, t), true))) return cancelled;
-        const own = holder.current ? holder.stop('kill-all', true) : undefined;
+        const own = appSupervisor.current ? appSupervisor.stop('kill-all', true) : undefined;
         const { survivors } = await engine.killAll(targets);
         await own;
         await engine.clearStale();

@@ -3,10 +3,10 @@
  * settings schema (engine/settings/schema.ts), so a range is written once; on top, what only IPC needs:
  * no NUL in any text, an absolute project folder. Main only: the preload never loads this file.
  */
-import { MODES, type Mode } from '../engine/launch.js';
+import { MODES, type Mode } from '../engine/supervise/launch.js';
 import { SETTINGS_SCHEMA } from '../engine/settings/schema.js';
 import { validate } from '../engine/settings/validate.js';
-import { MAX_HISTORY_SAMPLES, type Channel, type RequestOf, type SettingsView } from './contract.js';
+import { MAX_HISTORY_SAMPLES, type Channel, type RequestOf, type SettingsView } from '../../common/contract.js';
 
 type Guard<T> = (value: unknown) => value is T;
 

@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
-import { appTranslator } from '../../main/i18n/strings.js';
+import { appTranslator } from '../../common/i18n/strings.js';
 
 vi.mock('electron', () => import('./electron-mock.js'));
 const { BrowserWindow, Menu } = await import('./electron-mock.js');
-const { installAppMenu } = await import('../../main/app-menu.js');
-const { installQuitPath } = await import('../../main/lifecycle.js');
-const { createPopover } = await import('../../main/popover.js');
+const { installAppMenu } = await import('../../main/app/app-menu.js');
+const { installQuitPath } = await import('../../main/app/lifecycle.js');
+const { createPopover } = await import('../../main/app/popover.js');
 
 const tray = { x: 1000, y: 0, width: 22, height: 24 };
 
@@ -42,8 +42,8 @@ describe('⌘W and the application menu', () => {
 
   it('the quit path says when the quit is for real: only then may the popover close', async () => {
     const fake = Object.assign(new EventEmitter(), { quit: vi.fn(), exit: vi.fn() });
-    const holder = { current: undefined, stop: vi.fn() };
-    const quit = installQuitPath({ app: fake as never, holder, dialogs: {} as never, engine: { settings: { stopTimeout: 1 } } as never, t: appTranslator('en'), log: () => {}, signals: new EventEmitter() as never });
+    const appSupervisor = { current: undefined, stop: vi.fn() };
+    const quit = installQuitPath({ app: fake as never, appSupervisor, dialogs: {} as never, engine: { settings: { stopTimeout: 1 } } as never, t: appTranslator('en'), log: () => {}, signals: new EventEmitter() as never });
     expect(quit.quitting).toBe(false);
     fake.emit('before-quit', { preventDefault: () => {} });
     await vi.waitFor(() => expect(fake.quit).toHaveBeenCalled());

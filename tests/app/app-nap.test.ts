@@ -6,10 +6,10 @@ import { alive, assertNoForeignRobot, sandbox, track } from '../helpers.js';
 
 vi.mock('electron', () => import('./electron-mock.js'));
 const { powerSaveBlocker } = await import('./electron-mock.js');
-const { AwakeSupervisionHolder } = await import('../../main/app-nap.js');
+const { AwakeSupervisionHolder } = await import('../../main/app/app-nap.js');
 
-/** The app's holder on a temp HOME, with the fixture project. */
-function holder() {
+/** The app's appSupervisor on a temp HOME, with the fixture project. */
+function appSupervisor() {
   assertNoForeignRobot();
   const { home, project } = sandbox();
   const engine = createEngine({ paths: createPaths({ home }), settings: { ...structuredClone(DEFAULT_SETTINGS), projectDir: project, stopTimeout: 2 } });
@@ -22,7 +22,7 @@ beforeEach(() => powerSaveBlocker.active.clear());
 
 describe('App Nap is held off only while the app supervises a robot (issue 11, point 9)', () => {
   it('prevent-app-suspension from the start until the stop, nothing before or after', async () => {
-    const { h, project } = holder();
+    const { h, project } = appSupervisor();
     expect(blockers()).toEqual([]);
     const sup = await h.start('headless', project);
     track(sup.record.pid);
@@ -37,7 +37,7 @@ describe('App Nap is held off only while the app supervises a robot (issue 11, p
   });
 
   it('released when the robot exits on its own', async () => {
-    const { h, project, ended } = holder();
+    const { h, project, ended } = appSupervisor();
     const sup = await h.start('test', project);
     track(sup.record.pid);
     expect(blockers()).toEqual(['prevent-app-suspension']);
@@ -48,7 +48,7 @@ describe('App Nap is held off only while the app supervises a robot (issue 11, p
   });
 
   it('never held when the start is refused', async () => {
-    const { h } = holder();
+    const { h } = appSupervisor();
     await expect(h.start('headless', '/nonexistent-bbia-project')).rejects.toThrow();
     expect(blockers()).toEqual([]);
   });

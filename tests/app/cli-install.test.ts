@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { cliInstallTranslator } from '../../main/i18n/cli-install-strings.js';
-import { installCli, type CliInstallPorts } from '../../main/cli-install.js';
+import { cliInstallTranslator } from '../../common/i18n/cli-install-strings.js';
+import { installCli, type CliInstallPorts } from '../../main/app/cli-install.js';
 import { tempDir } from '../helpers.js';
 
 const t = cliInstallTranslator('en');

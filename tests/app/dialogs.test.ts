@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { appTranslator } from '../../main/i18n/strings.js';
-import { confirmRequest, LISTED_TARGETS } from '../../main/ipc/confirm-text.js';
+import { appTranslator } from '../../common/i18n/strings.js';
+import { confirmRequest, LISTED_TARGETS } from '../../main/app/confirm-text.js';
 
 vi.mock('electron', () => import('./electron-mock.js'));
 const { app, BrowserWindow, dialog } = await import('./electron-mock.js');
-const { electronDialogs } = await import('../../main/dialogs.js');
-const { createPopover } = await import('../../main/popover.js');
+const { electronDialogs } = await import('../../main/app/dialogs.js');
+const { createPopover } = await import('../../main/app/popover.js');
 
 const t = appTranslator('en');
 const target = (pid: number) => ({ pid, kind: 'test', cpu: 1.5, memRss: 1048576 * 30, command: `python3 -m pytest tests/test_${pid}.py` });

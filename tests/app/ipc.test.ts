@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('electron', () => import('./electron-mock.js'));
 
 const { ipcMain } = await import('./electron-mock.js');
-const { isChannel } = await import('../../main/ipc/contract.js');
+const { isChannel } = await import('../../common/contract.js');
 const { VALIDATORS } = await import('../../main/ipc/validators.js');
 const { dispatch, IpcRefusal } = await import('../../main/ipc/handlers.js');
 const { registerIpc } = await import('../../main/ipc/register.js');

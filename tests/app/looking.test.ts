@@ -1,16 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createEngine } from '../../main/engine/engine.js';
-import { MachineSampler } from '../../main/engine/machine.js';
+import { MachineSampler } from '../../main/engine/monitor/machine.js';
 import { createPaths } from '../../main/engine/paths.js';
-import type { PortReader } from '../../main/engine/ports/index.js';
+import type { PortReader } from '../../main/engine/scan/ports/index.js';
 import { DEFAULT_SETTINGS } from '../../main/engine/settings/schema.js';
-import { appTranslator } from '../../main/i18n/strings.js';
-import { SupervisionHolder } from '../../main/ipc/holder.js';
-import { createStateService } from '../../main/ipc/state.js';
+import { appTranslator } from '../../common/i18n/strings.js';
+import { AppSupervisor } from '../../main/app/app-supervisor.js';
+import { createStateService } from '../../main/app/state.js';
 import { alive, assertNoForeignRobot, sandbox, track } from '../helpers.js';
 
 vi.mock('electron', () => import('./electron-mock.js'));
-const { createPopover } = await import('../../main/popover.js');
+const { createPopover } = await import('../../main/app/popover.js');
 
 const tray = { x: 1000, y: 0, width: 22, height: 24 };
 
@@ -22,17 +22,17 @@ describe('a hidden popover: the poll forks one ps and nothing else (issue 12, po
     const portCalls: number[][] = [];
     const ports: PortReader = {
       listening: async (pids) => (portCalls.push([...pids]), new Map(pids.map((p) => [p, [8000]]))),
-      holder: async () => undefined,
+      appSupervisor: async () => undefined,
     };
     let memoryReads = 0;
     const machine = new MachineSampler({ memory: async () => (++memoryReads, 4 * 1024 ** 3) });
     const engine = createEngine({ paths: createPaths({ home }), settings: { ...structuredClone(DEFAULT_SETTINGS), projectDir: project, stopTimeout: 2 }, ports });
-    const holder = new SupervisionHolder(engine);
+    const appSupervisor = new AppSupervisor(engine);
     let popover: ReturnType<typeof createPopover> | undefined;
-    const state = createStateService(engine, holder, { lang: 'en', t: appTranslator('en'), machine, looking: () => popover?.visible() ?? false });
+    const state = createStateService(engine, appSupervisor, { lang: 'en', t: appTranslator('en'), machine, looking: () => popover?.visible() ?? false });
     // As main/index.ts wires it
     popover = createPopover({ preload: '/p.cjs', index: '/i.html', trayBounds: () => tray, quitting: () => false, mac: false, onShown: () => void state.look() });
-    const sup = await holder.start('headless', project);
+    const sup = await appSupervisor.start('headless', project);
     track(sup.record.pid);
     try {
       // Hidden: polls read the processes only; the robot is listed, without ports
@@ -66,7 +66,7 @@ describe('a hidden popover: the poll forks one ps and nothing else (issue 12, po
       expect(portCalls).toHaveLength(3);
       expect(memoryReads).toBe(2);
     } finally {
-      await holder.stop('test cleanup');
+      await appSupervisor.stop('test cleanup');
     }
     expect(alive(sup.record.pid)).toBe(false);
   });

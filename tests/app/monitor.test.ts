@@ -2,17 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { MonitorState } from '../../main/engine/monitor.js';
+import type { MonitorState } from '../../main/engine/monitor/monitor.js';
 import { waitFor } from '../../main/engine/wait.js';
-import type { AppState } from '../../main/ipc/contract.js';
+import type { AppState } from '../../common/contract.js';
 import { alive, allGone, assertNoForeignRobot, commandOf, readNow, sandbox, track } from '../helpers.js';
 import { appRig } from './rig.js';
 
 vi.mock('electron', () => import('./electron-mock.js'));
 const { Notification, Tray, app } = await import('./electron-mock.js');
-const { Notifier } = await import('../../main/notifications.js');
-const { AppTray, trayMenuTemplate } = await import('../../main/tray.js');
-const { applyLoginItem } = await import('../../main/login-item.js');
+const { Notifier } = await import('../../main/app/notifications.js');
+const { AppTray, trayMenuTemplate } = await import('../../main/app/tray.js');
+const { applyLoginItem } = await import('../../main/app/login-item.js');
 
 /** The app's poll loop over a rig: one monitor tick per interval, the last state kept for `waitFor`. */
 function pollLoop(rig: ReturnType<typeof appRig>, everyMs: number) {
@@ -49,7 +49,7 @@ describe('runaways in the app', () => {
     notifier = new Notifier(() => rig.engine.settings.notifications, rig.t, actions);
     // The fake robot spins a core (the supervisor's child inherits this environment)
     vi.stubEnv('BBIA_FAKE_BUSY', '1');
-    const sup = await rig.holder.start('headless', project);
+    const sup = await rig.appSupervisor.start('headless', project);
     track(sup.record.pid);
     const pid = sup.record.pid;
     const loop = pollLoop(rig, 250);
@@ -104,7 +104,7 @@ describe('runaways in the app', () => {
       expect(history.instance?.cpu.length).toBe(robotSeries.cpu.length);
     } finally {
       loop.stop();
-      await rig.holder.stop('test cleanup');
+      await rig.appSupervisor.stop('test cleanup');
     }
     expect(alive(pid)).toBe(false);
   });
@@ -119,7 +119,7 @@ describe('runaways in the app', () => {
     const rig = appRig(home, project, { onEnded: (end) => (notifier?.exited(end), ended++) });
     notifier = new Notifier(() => rig.engine.settings.notifications, rig.t, actions);
     vi.stubEnv('BBIA_FAKE_EXIT', '3');
-    const sup = await rig.holder.start('test', project);
+    const sup = await rig.appSupervisor.start('test', project);
     track(sup.record.pid);
     expect(await waitFor(() => ended === 1, 15_000)).toBe(true);
     const exited = shownTitled('The robot stopped');
@@ -129,11 +129,11 @@ describe('runaways in the app', () => {
     const state = await rig.state.refresh();
     expect(state).toMatchObject({ instance: null, lastExit: { pid: sup.record.pid, exitCode: 3, signal: null }, logExists: true });
     expect(state.lastExit!.lastLines.at(-1)).toBe('robot done');
-    expect(rig.holder.current).toBeUndefined();
+    expect(rig.appSupervisor.current).toBeUndefined();
 
-    const again = await rig.holder.start('headless', project);
+    const again = await rig.appSupervisor.start('headless', project);
     track(again.record.pid);
-    await rig.holder.stop('stop');
+    await rig.appSupervisor.stop('stop');
     expect(ended).toBe(2);
     expect(shownTitled('The robot stopped')).toHaveLength(1);
   });
@@ -151,7 +151,7 @@ describe('leftovers in the app', () => {
     assertNoForeignRobot();
     const { home, project } = sandbox();
     const rig = appRig(home, project, { settings: { leftoverMinutes: 0 } });
-    const sup = await rig.holder.start('headless', project);
+    const sup = await rig.appSupervisor.start('headless', project);
     track(sup.record.pid);
     const env = { ...process.env, BBIA_FAKE_RELEASE: path.join(home, 'release') };
     for (let i = 0; i < 2; i++) pytests.push(spawn('python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/test_leftover.py'], { cwd: project, env, stdio: 'ignore' }));
@@ -193,7 +193,7 @@ describe('leftovers in the app', () => {
     expect(await allGone(pids, 2000)).toBe(true);
     expect(alive(sup.record.pid)).toBe(true);
     expect(await rig.state.refresh()).toMatchObject({ health: 'running', reasons: [] });
-    await rig.holder.stop('test cleanup');
+    await rig.appSupervisor.stop('test cleanup');
   });
 });
 

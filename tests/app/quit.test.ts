@@ -6,7 +6,7 @@ import { alive, assertNoForeignRobot, lockPaths, sandbox, track } from '../helpe
 import { appRig } from './rig.js';
 
 vi.mock('electron', () => import('./electron-mock.js'));
-const { installQuitPath } = await import('../../main/lifecycle.js');
+const { installQuitPath } = await import('../../main/app/lifecycle.js');
 
 /** An app stand-in: records whether the robot and the lock were still there when quit() was called. */
 function fakeApp(home: string, pid: () => number) {
@@ -29,7 +29,7 @@ async function startRobot() {
   assertNoForeignRobot();
   const { home, project } = sandbox();
   const rig = appRig(home, project);
-  const sup = await rig.holder.start('headless', project);
+  const sup = await rig.appSupervisor.start('headless', project);
   track(sup.record.pid);
   return { home, rig, pid: sup.record.pid };
 }
@@ -39,7 +39,7 @@ describe('the quit path', () => {
     const { home, rig, pid } = await startRobot();
     const app = fakeApp(home, () => pid);
     rig.dialogs.answer = true;
-    installQuitPath({ app: app as never, holder: rig.holder, dialogs: rig.dialogs, engine: rig.engine, t: rig.t, log: () => {}, signals: new EventEmitter() as never });
+    installQuitPath({ app: app as never, appSupervisor: rig.appSupervisor, dialogs: rig.dialogs, engine: rig.engine, t: rig.t, log: () => {}, signals: new EventEmitter() as never });
     expect(beforeQuit(app)).toBe(true);
     expect(app.quit).not.toHaveBeenCalled();
     expect(await waitFor(() => app.quit.mock.calls.length > 0, 15_000)).toBe(true);
@@ -55,14 +55,14 @@ describe('the quit path', () => {
     const { home, rig, pid } = await startRobot();
     const app = fakeApp(home, () => pid);
     rig.dialogs.answer = false;
-    installQuitPath({ app: app as never, holder: rig.holder, dialogs: rig.dialogs, engine: rig.engine, t: rig.t, log: () => {}, signals: new EventEmitter() as never });
+    installQuitPath({ app: app as never, appSupervisor: rig.appSupervisor, dialogs: rig.dialogs, engine: rig.engine, t: rig.t, log: () => {}, signals: new EventEmitter() as never });
     expect(beforeQuit(app)).toBe(true);
     expect(await waitFor(() => rig.dialogs.asked.length === 1, 5000)).toBe(true);
     await new Promise((resolve) => setImmediate(resolve));
     expect(app.quit).not.toHaveBeenCalled();
     expect(alive(pid)).toBe(true);
     expect(fs.existsSync(lockPaths(home).lock)).toBe(true);
-    await rig.holder.stop('test cleanup');
+    await rig.appSupervisor.stop('test cleanup');
     expect(alive(pid)).toBe(false);
   });
 
@@ -70,7 +70,7 @@ describe('the quit path', () => {
     const { home, rig, pid } = await startRobot();
     const app = fakeApp(home, () => pid);
     const signals = new EventEmitter();
-    installQuitPath({ app: app as never, holder: rig.holder, dialogs: rig.dialogs, engine: rig.engine, t: rig.t, log: () => {}, signals: signals as never });
+    installQuitPath({ app: app as never, appSupervisor: rig.appSupervisor, dialogs: rig.dialogs, engine: rig.engine, t: rig.t, log: () => {}, signals: signals as never });
     signals.emit('SIGTERM');
     expect(await waitFor(() => app.quit.mock.calls.length > 0, 15_000)).toBe(true);
     expect(app.atQuit).toEqual({ robot: false, lock: false });

@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { appTranslator } from '../../main/i18n/strings.js';
+import { appTranslator } from '../../common/i18n/strings.js';
 
 vi.mock('electron', () => import('./electron-mock.js'));
 const { app, BrowserWindow, Notification } = await import('./electron-mock.js');
-const { claimSingleInstance } = await import('../../main/lifecycle.js');
-const { createPopover } = await import('../../main/popover.js');
-const { Notifier } = await import('../../main/notifications.js');
+const { claimSingleInstance } = await import('../../main/app/lifecycle.js');
+const { createPopover } = await import('../../main/app/popover.js');
+const { Notifier } = await import('../../main/app/notifications.js');
 
 const tray = { x: 1000, y: 0, width: 22, height: 24 };
 const t = appTranslator('en');

@@ -1,11 +1,11 @@
 import { createEngine } from '../../main/engine/engine.js';
 import { createPaths } from '../../main/engine/paths.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../main/engine/settings/schema.js';
-import { appTranslator } from '../../main/i18n/strings.js';
+import { appTranslator } from '../../common/i18n/strings.js';
 import { createHandlers } from '../../main/ipc/handlers.js';
-import { SupervisionHolder } from '../../main/ipc/holder.js';
+import { AppSupervisor } from '../../main/app/app-supervisor.js';
 import type { ConfirmRequest, DialogPort } from '../../main/ipc/ports.js';
-import { createStateService, type StateOptions } from '../../main/ipc/state.js';
+import { createStateService, type StateOptions } from '../../main/app/state.js';
 
 /** A dialog port whose answer the test sets, recording every question. */
 export class AnsweringDialogs implements DialogPort {
@@ -44,21 +44,21 @@ export interface RigOptions {
   /** Hears every monitor poll (notifications). */
   onPoll?: StateOptions['onPoll'];
   /** Hears every end of the supervised robot. */
-  onEnded?: ConstructorParameters<typeof SupervisionHolder>[1];
+  onEnded?: ConstructorParameters<typeof AppSupervisor>[1];
   /** Sample the whole machine too (off by default: faster). */
   machine?: boolean;
 }
 
-/** The app's electron-free core on a temp HOME: real engine, holder, state service and handler table. */
+/** The app's electron-free core on a temp HOME: real engine, appSupervisor, state service and handler table. */
 export function appRig(home: string, projectDir: string, options: RigOptions = {}) {
   const engine = createEngine({ paths: createPaths({ home }), settings: { ...structuredClone(DEFAULT_SETTINGS), projectDir, stopTimeout: 2, ...options.settings } });
   const t = appTranslator('en');
-  const holder = new SupervisionHolder(engine, options.onEnded);
-  const state = createStateService(engine, holder, { lang: 'en', t, minIntervalMs: 0, machine: options.machine ?? false, onPoll: options.onPoll });
+  const appSupervisor = new AppSupervisor(engine, options.onEnded);
+  const state = createStateService(engine, appSupervisor, { lang: 'en', t, minIntervalMs: 0, machine: options.machine ?? false, onPoll: options.onPoll });
   const dialogs = new AnsweringDialogs();
   const shell = new RecordingShell();
   let saved: Settings = engine.settings;
   const settings = { read: () => saved, write: (patch: Partial<Settings>) => (saved = { ...saved, ...patch }) };
-  const table = createHandlers({ engine, dialogs, holder, state, settings, shell, t });
-  return { engine, t, holder, state, dialogs, shell, table };
+  const table = createHandlers({ engine, dialogs, appSupervisor, state, settings, shell, t });
+  return { engine, t, appSupervisor, state, dialogs, shell, table };
 }

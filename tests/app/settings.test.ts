@@ -4,7 +4,7 @@ import { createPaths } from '../../main/engine/paths.js';
 import { SETTINGS_VERSION, VERSION_KEY } from '../../main/engine/settings/migrate.js';
 import { DEFAULT_SETTINGS, OLD_RUNAWAY_DEFAULTS } from '../../main/engine/settings/schema.js';
 import { openSettingsStore } from '../../main/engine/settings/store.js';
-import { openAppSettings } from '../../main/settings.js';
+import { openAppSettings } from '../../main/app/settings.js';
 import { sandbox } from '../helpers.js';
 
 // electron-store 12 loads the electron package, whose binary is not on this machine (electron-mock.ts), and vi.mock

@@ -7,8 +7,8 @@ import { appRig } from './rig.js';
 
 vi.mock('electron', () => import('./electron-mock.js'));
 const { Tray } = await import('./electron-mock.js');
-const { AppTray, trayMenuTemplate } = await import('../../main/tray.js');
-const { popoverPosition } = await import('../../main/popover.js');
+const { AppTray, trayMenuTemplate } = await import('../../main/app/tray.js');
+const { popoverPosition } = await import('../../main/app/popover.js');
 
 const noActions = { toggle: vi.fn(), start: vi.fn(), stop: vi.fn(), killAll: vi.fn(), cleanup: vi.fn(), installCli: vi.fn(), quit: vi.fn() };
 const imageOf = (tray: InstanceType<typeof Tray>) => path.basename(tray.images.at(-1)!.file);
@@ -27,7 +27,7 @@ describe('the tray follows the engine', () => {
     expect(tray.health).toBe('idle');
     expect(icon.tooltip).toBe('bbia-safe: no robot running');
 
-    const sup = await rig.holder.start('headless', project);
+    const sup = await rig.appSupervisor.start('headless', project);
     track(sup.record.pid);
     const running = await rig.state.refresh();
     tray.update(running);
@@ -47,7 +47,7 @@ describe('the tray follows the engine', () => {
     tray.update(await rig.state.refresh());
     expect(imageOf(icon)).toBe('trayRunningTemplate.png');
 
-    await rig.holder.stop('test');
+    await rig.appSupervisor.stop('test');
     tray.update(await rig.state.refresh());
     expect(imageOf(icon)).toBe('trayIdleTemplate.png');
     // The image is set only when the state changes

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { waitFor } from '../../main/engine/wait.js';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { parsePidfile } from '../../main/engine/pidfile.js';
+import { parsePidfile } from '../../main/engine/lock/pidfile.js';
 import { writeAtomic } from '../../main/engine/safe-fs.js';
 import { allGone, assertNoForeignRobot, BIN, cli, cliEnv, LINUX, lockPaths, pidfilePid, pidsMatching, procSource, readyTree, sandbox, tempDir } from '../helpers.js';
 

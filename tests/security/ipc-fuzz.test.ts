@@ -1,7 +1,7 @@
 /**
  * IPC fuzzing (issue 5): thousands of random and hostile payloads on every channel of the handler
  * table, through `dispatch`, the validation entry `registerIpc` hands every ipcMain request to, on a
- * real engine in a temp HOME. Real processes: a robot the holder starts, BBIA strays, and bystanders
+ * real engine in a temp HOME. Real processes: a robot the appSupervisor starts, BBIA strays, and bystanders
  * (a `sleep`, a non-BBIA python) whose PIDs and identities are fed into the payloads. Every
  * `process.kill` is recorded and checked against the BBIA scans at that moment; one aimed elsewhere
  * is recorded as a violation and not delivered.
@@ -16,13 +16,13 @@ import { createEngine } from '../../main/engine/engine.js';
 import { createPaths } from '../../main/engine/paths.js';
 import { DEFAULT_SETTINGS, type Settings } from '../../main/engine/settings/schema.js';
 import { waitFor } from '../../main/engine/wait.js';
-import { appTranslator } from '../../main/i18n/strings.js';
-import { API_METHODS } from '../../main/ipc/contract.js';
+import { appTranslator } from '../../common/i18n/strings.js';
+import { API_METHODS } from '../../common/contract.js';
 import { SETTINGS_KEYS, VALIDATORS } from '../../main/ipc/validators.js';
 import { createHandlers, dispatch, IpcRefusal } from '../../main/ipc/handlers.js';
-import { SupervisionHolder } from '../../main/ipc/holder.js';
+import { AppSupervisor } from '../../main/app/app-supervisor.js';
 import type { ConfirmRequest } from '../../main/ipc/ports.js';
-import { createStateService } from '../../main/ipc/state.js';
+import { createStateService } from '../../main/app/state.js';
 import { alive, allGone, assertNoForeignRobot, commandOf, LINUX, procSource, sandbox, startKey, track } from '../helpers.js';
 
 const CHANNELS = Object.keys(VALIDATORS);
@@ -74,7 +74,7 @@ function descendantsOf(root: number): number[] {
   return out;
 }
 
-/** Process groups (= sessions) the holder's robots lead: every member is part of a robot tree this test started. */
+/** Process groups (= sessions) the appSupervisor's robots lead: every member is part of a robot tree this test started. */
 const robotGroups = new Set<number>();
 
 /** True when this test started `pid`: a descendant of this process, or a member of a robot's group or session (orphans included). */
@@ -122,13 +122,13 @@ function spawnAtPid(pid: number, argv: string[]): ChildProcess | undefined {
   return undefined;
 }
 
-/** The app's electron-free core on a temp HOME, as main/index.ts builds it: real engine, holder, state service, handler table. */
+/** The app's electron-free core on a temp HOME, as main/index.ts builds it: real engine, appSupervisor, state service, handler table. */
 function fuzzRig(home: string, projectDir: string) {
   const engine = createEngine({ paths: createPaths({ home }), settings: { ...structuredClone(DEFAULT_SETTINGS), projectDir, stopTimeout: 2 } });
   const t = appTranslator('en');
-  const holder = new SupervisionHolder(engine);
+  const appSupervisor = new AppSupervisor(engine);
   // No whole-machine sampling: only the process scan matters here (options unknown to an older state service are ignored)
-  const state = createStateService(engine, holder, { lang: 'en', t, minIntervalMs: 0, machine: false } as Parameters<typeof createStateService>[2]);
+  const state = createStateService(engine, appSupervisor, { lang: 'en', t, minIntervalMs: 0, machine: false } as Parameters<typeof createStateService>[2]);
   const dialogs = {
     asked: [] as ConfirmRequest[],
     answer: false,
@@ -145,8 +145,8 @@ function fuzzRig(home: string, projectDir: string) {
   const shell = { openPath: async (file: string) => (opened.push(file), '') };
   let saved: Settings = engine.settings;
   const settings = { read: () => saved, write: (patch: Partial<Settings>) => (saved = { ...saved, ...patch }) };
-  const table = createHandlers({ engine, dialogs, holder, state, settings, t, shell } as Parameters<typeof createHandlers>[0]);
-  return { engine, holder, state, dialogs, table, opened };
+  const table = createHandlers({ engine, dialogs, appSupervisor, state, settings, t, shell } as Parameters<typeof createHandlers>[0]);
+  return { engine, appSupervisor, state, dialogs, table, opened };
 }
 
 /** The ids of the processes the popover would list now. */
@@ -359,8 +359,8 @@ describe('IPC fuzzing: every channel, through dispatch, on the real engine', () 
           else if ('ok' in result && (result as { ok: unknown }).ok === true) counts.ok++;
           if (ch === 'robot:start' && (result as { ok?: boolean })?.ok) {
             counts.started++;
-            track(rig.holder.current!.record.pid);
-            robotGroups.add(rig.holder.current!.record.pid);
+            track(rig.appSupervisor.current!.record.pid);
+            robotGroups.add(rig.appSupervisor.current!.record.pid);
           }
           // Settings in force hold the known keys only, and never an inherited name as an own key
           const unknownKeys = Object.keys(rig.engine.settings).filter((k) => k in Object.prototype);
@@ -376,10 +376,10 @@ describe('IPC fuzzing: every channel, through dispatch, on the real engine', () 
         { numRuns: RUNS, seed, endOnFailure: true },
       );
     } finally {
-      // The robot the holder may still supervise: stopped through the holder (its signals are checked too),
+      // The robot the appSupervisor may still supervise: stopped through the appSupervisor (its signals are checked too),
       // after a scan, as the popover's poll would make one: when the last run started it, none has seen it yet
       await scanIdsOf(rig);
-      await rig.holder.stop('fuzz over', true);
+      await rig.appSupervisor.stop('fuzz over', true);
       killSpy.mockRestore();
     }
 

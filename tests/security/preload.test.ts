@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { API_METHODS } from '../../main/ipc/contract.js';
+import { API_METHODS } from '../../common/contract.js';
 
 const BUNDLE = path.resolve(import.meta.dirname, '..', '..', 'out', 'preload', 'index.cjs');
 

@@ -2,7 +2,7 @@ import { BbiaError, ExitCode } from '../../engine/errors.js';
 import { parseRobotArgs } from '../../engine/settings/robot-args.js';
 import { DEFAULT_SETTINGS, SETTINGS_SCHEMA } from '../../engine/settings/schema.js';
 import { validate } from '../../engine/settings/validate.js';
-import { engineText } from '../../i18n/engine-text.js';
+import { engineText } from '../../../common/i18n/engine-text.js';
 import type { CommandSpec } from '../args.js';
 import type { CliContext } from '../context.js';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { BbiaError } from '../../engine/errors.js';
-import { tailLog } from '../../engine/log-file.js';
+import { tailLog } from '../../engine/supervise/log-file.js';
 import type { CommandSpec } from '../args.js';
 import type { CliContext } from '../context.js';
 import { nextStopSignal } from '../signals.js';

@@ -1,8 +1,8 @@
-import { logLine } from '../../i18n/engine-text.js';
+import { logLine } from '../../../common/i18n/engine-text.js';
 import type { CommandSpec } from '../args.js';
 import type { CliContext } from '../context.js';
-import { readLastExit } from '../../engine/last-exit.js';
-import { findLeftovers } from '../../engine/leftovers.js';
+import { readLastExit } from '../../engine/supervise/last-exit.js';
+import { findLeftovers } from '../../engine/monitor/leftovers.js';
 import { formatLastExit, formatRobotsAlarm, formatStatus, statusJson } from '../format.js';
 import { watch } from './watch.js';
 

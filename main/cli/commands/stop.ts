@@ -1,4 +1,4 @@
-import { logLine } from '../../i18n/engine-text.js';
+import { logLine } from '../../../common/i18n/engine-text.js';
 import { robotsOf } from '../../engine/engine.js';
 import { BbiaError, ExitCode } from '../../engine/errors.js';
 import { quote, type CommandSpec } from '../args.js';

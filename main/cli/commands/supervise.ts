@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BbiaError, ExitCode } from '../../engine/errors.js';
-import { END_ENV, KEEPER_STATE_ENV, keeperEnd as endOf, keeperState } from '../../engine/keeper.js';
-import { awaitSettle } from '../../engine/settle.js';
-import { logLine, type EngineLog, type EngineTextKey } from '../../i18n/engine-text.js';
+import { END_ENV, DETACHED_STATE_ENV, supervisorEnd as endOf, detachedState } from '../../engine/supervise/detached.js';
+import { awaitSettle } from '../../engine/supervise/settle.js';
+import { logLine, type EngineLog, type EngineTextKey } from '../../../common/i18n/engine-text.js';
 import type { CliContext } from '../context.js';
 import { exitCodeOf, runSupervisor, type DetachMessage, type StartRequest } from './start.js';
 
@@ -55,7 +55,7 @@ export async function superviseDetached(ctx: CliContext, raw: string | undefined
       req,
       (pid, supervisorPid, sup) => {
         write(`robot PID ${pid} started (${req.mode}) in ${req.projectDir}`);
-        // The launcher hears "started" only once the robot lived through its settle time, and the keeper
+        // The launcher hears "started" only once the robot lived through its settle time, and the detached supervisor
         // takes over only then: until the answer is given, Node watches the robot and can report its end
         void awaitSettle(sup, ctx.engine.paths.robotLog).then((settled) => {
           if (settled !== 'running') return;
@@ -63,10 +63,10 @@ export async function superviseDetached(ctx: CliContext, raw: string | undefined
           write(`robot PID ${pid} settled`);
           send({ type: 'started', pid, supervisorPid }, () => {
             if (process.connected) process.disconnect();
-            // The robot runs: from here the waiter (keeper/waiter.py) idles in this process's place, at a quarter of Node's memory
-            const keeperDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'keeper');
+            // The robot runs: from here the detached supervisor (supervise/detached/supervisor.py) idles in this process's place, at a quarter of Node's memory
+            const pythonDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'detached');
             void ctx.engine
-              .handOver(sup, { node: process.execPath, entry: process.argv[1]!, supervisorLog: file, keeperDir })
+              .handOver(sup, { node: process.execPath, entry: process.argv[1]!, supervisorLog: file, pythonDir })
               .then((why) => write(`supervising in Node: ${why}`));
           });
         });
@@ -89,28 +89,28 @@ export async function superviseDetached(ctx: CliContext, raw: string | undefined
   }
 }
 
-/** The hidden `__keeper-upkeep` entry, run by the waiter when the lock is gone or the robot log is over its cap. */
-export async function keeperUpkeep(ctx: CliContext): Promise<number> {
+/** The hidden `__supervisor-upkeep` entry, run by the detached supervisor when the lock is gone or the robot log is over its cap. */
+export async function supervisorUpkeep(ctx: CliContext): Promise<number> {
   const { write } = supervisorLog(ctx);
-  const state = keeperState(process.env[KEEPER_STATE_ENV]);
+  const state = detachedState(process.env[DETACHED_STATE_ENV]);
   if (!state) {
-    write(`__keeper-upkeep without a valid ${KEEPER_STATE_ENV}; nothing done`);
+    write(`__supervisor-upkeep without a valid ${DETACHED_STATE_ENV}; nothing done`);
     return ExitCode.usage;
   }
-  await ctx.engine.upkeepKept(state, write);
+  await ctx.engine.upkeepDetached(state, write);
   return 0;
 }
 
-/** The hidden `__keeper-end` entry, run by the waiter (keeper/waiter.py) when its robot ends or a stop signal arrives. */
-export async function keeperEnd(ctx: CliContext): Promise<number> {
+/** The hidden `__supervisor-end` entry, run by the detached supervisor (supervise/detached/supervisor.py) when its robot ends or a stop signal arrives. */
+export async function supervisorEnd(ctx: CliContext): Promise<number> {
   const { write } = supervisorLog(ctx);
-  const state = keeperState(process.env[KEEPER_STATE_ENV]);
+  const state = detachedState(process.env[DETACHED_STATE_ENV]);
   const end = endOf(process.env[END_ENV]);
   if (!state || !end) {
-    write(`__keeper-end without a valid ${state ? END_ENV : KEEPER_STATE_ENV}; nothing done`);
+    write(`__supervisor-end without a valid ${state ? END_ENV : DETACHED_STATE_ENV}; nothing done`);
     return ExitCode.usage;
   }
-  const result = await ctx.engine.endKept(state, end, write);
+  const result = await ctx.engine.endDetached(state, end, write);
   if (result.report?.survivors.length) write(`still alive after the stop: ${result.report.survivors.map((p) => p.pid).join(', ')}`);
   write(`instance of robot PID ${state.robot.pid} over; lock released`);
   return exitCodeOf(result);

@@ -1,10 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { sparkline } from '../../engine/history.js';
-import { Monitor, type MonitorState } from '../../engine/monitor.js';
-import { REREAD_EVERY } from '../../engine/scan.js';
+import { sparkline } from '../../engine/monitor/history.js';
+import { Monitor, type MonitorState } from '../../engine/monitor/monitor.js';
+import { REREAD_EVERY } from '../../engine/scan/scan.js';
 import type { CliContext } from '../context.js';
-import { formatAge } from '../../i18n/age.js';
-import { formatMB } from '../../i18n/units.js';
+import { formatAge } from '../../../common/i18n/age.js';
+import { formatMB } from '../../../common/i18n/units.js';
 import { formatLastExit, formatLockLine } from '../format.js';
 import { nextStopSignal } from '../signals.js';
 

@@ -3,8 +3,8 @@ import { readNoFollow } from '../safe-fs.js';
 import { migrate, settingsFrom, SETTINGS_FILE_SCHEMA, type SettingsDocument } from './migrate.js';
 import { DEFAULT_SETTINGS, type Settings } from './schema.js';
 import { validate } from './validate.js';
-import { engineText, type TextRef } from '../../i18n/engine-text.js';
-import type { Lang } from '../../i18n/fill.js';
+import { engineText, type TextRef } from '../../../common/i18n/engine-text.js';
+import type { Lang } from '../../../common/i18n/fill.js';
 
 /** Settings as loaded: the values in force and, when the file could not be used, why. */
 export interface LoadedSettings {

@@ -1,4 +1,4 @@
-import { MODES } from '../launch.js';
+import { MODES } from '../supervise/launch.js';
 import { DEFAULT_SETTINGS, OLD_RUNAWAY_DEFAULTS, ROBOT_CPU_PERCENT, SETTINGS_SCHEMA, type Settings } from './schema.js';
 
 /**

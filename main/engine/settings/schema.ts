@@ -1,5 +1,5 @@
-import { KINDS, type Rule } from '../rules.js';
-import { MODES, type Mode } from '../launch.js';
+import { KINDS, type Rule } from '../scan/rules.js';
+import { MODES, type Mode } from '../supervise/launch.js';
 import { MAX_ROBOT_ARG_LENGTH, MAX_ROBOT_ARGS } from './robot-args.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { TextRef } from '../../i18n/engine-text.js';
+import type { TextRef } from '../../../common/i18n/engine-text.js';
 
 /** The subset of JSON Schema that SETTINGS_SCHEMA uses. */
 interface Schema {
