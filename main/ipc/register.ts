@@ -1,5 +1,5 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import type { Channel } from './contract.js';
+import type { Channel } from '../../common/contract.js';
 import { VALIDATORS } from './validators.js';
 import { dispatch, IpcRefusal, type HandlerTable } from './handlers.js';
 
