@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { app, powerMonitor, session, shell } from 'electron';
 import { installAppMenu } from './app/app-menu.js';
-import { AwakeSupervisionHolder } from './app/app-nap.js';
+import { AwakeAppSupervisor } from './app/app-nap.js';
 import { installCliFromApp } from './app/cli-install-app.js';
 import { applyLoginItem } from './app/login-item.js';
 import { openAppSettings } from './app/settings.js';
@@ -82,8 +82,8 @@ async function main(): Promise<void> {
       void state.refresh().then((s) => tray?.update(s));
     },
   });
-  // Holds off App Nap while a robot is supervised (main/app-nap.ts)
-  const appSupervisor = new AwakeSupervisionHolder(engine, (end) => notifier.exited(end));
+  // Holds off App Nap while a robot is supervised (main/app/app-nap.ts)
+  const appSupervisor = new AwakeAppSupervisor(engine, (end) => notifier.exited(end));
   // Ports (lsof on macOS) and memory (vm_stat) are read only while the popover shows: a hidden poll forks one ps
   const state = createStateService(engine, appSupervisor, { lang, t, looking: () => popover?.visible() ?? false, onPoll: (m) => notifier.runaways(m.startedRunaways, m.at) });
 

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** What the packed command line needs, relative to Contents/Resources/cli (the launcher is executable). */
-export const PACKED_CLI = ['package.json', 'bin/bbia-safe', 'bin/bbia-safe.js', 'out/cli/main.mjs', 'out/cli/supervise/detached/supervisor.py', 'out/cli/detached/state.schema.json'];
+export const PACKED_CLI = ['package.json', 'bin/bbia-safe', 'bin/bbia-safe.js', 'out/cli/main.mjs', 'out/cli/detached/supervisor.py', 'out/cli/detached/state.schema.json'];
 
 /** The problems of a packed command line folder, in words (none when it is complete). */
 export function packedCliProblems(cliDir) {

@@ -5,6 +5,7 @@ import { checkCpuClock, judgeCpuClock, MACH_TICK_SCALE, ownCpuSeconds } from '..
 import { createDarwinSource, pidsCarrying, PS_FIELDS } from '../main/engine/scan/proc/darwin.js';
 import { collectTree } from '../main/engine/supervise/stop-tree.js';
 import { Scanner } from '../main/engine/scan/scan.js';
+import { BbiaError } from '../main/engine/errors.js';
 import { tempDir } from './helpers.js';
 
 // The macOS reader against a fake ps and lsof printing recorded BSD output (tests/fixtures/ps/README.md)
@@ -201,5 +202,26 @@ describe('the macOS reader: the instance mark at stop time, from one `ps -E` (is
     expect([...pidsCarrying(out, MARK, (pid) => commands[pid])]).toEqual([]);
     commands[6050] = 'python3 -m bbia_sim.daemon';
     expect([...pidsCarrying(out, MARK, (pid) => commands[pid])]).toEqual([6050]);
+    // A command line read as empty: its arguments are not an environment
+    commands[6060] = '';
+    expect([...pidsCarrying(out, MARK, (pid) => commands[pid])]).toEqual([6050]);
+  });
+});
+
+describe('the macOS reader: a ps that cannot run (issue 12, review)', () => {
+  it('throws, naming ps and what to do, rather than report every process gone (a live lock owner would look dead)', () => {
+    const source = createDarwinSource({ ps: path.join(tempDir(), 'no-such-ps') });
+    expect(() => source.read(process.pid)).toThrow(BbiaError);
+    expect(() => source.list()).toThrow(/could not run .*no-such-ps: .*ENOENT/);
+    try {
+      source.read(process.pid);
+    } catch (error) {
+      expect((error as BbiaError).hint).toMatch(/nothing was signalled/);
+    }
+  });
+
+  it('still reads a -p list that matched nothing (ps exits 1) as no process', () => {
+    setEnv({ FAKE_PS_DIR: path.join(FIXTURES, 'environ') });
+    expect(createDarwinSource({ ps: PS }).read(999_999)).toBeUndefined();
   });
 });

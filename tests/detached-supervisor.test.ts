@@ -25,7 +25,7 @@ async function expectOver(home: string, pids: number[], timeoutMs: number): Prom
   expect(fs.existsSync(lockPaths(home).pid)).toBe(false);
 }
 
-describe('the detached supervisor (the detached supervisor once the robot runs)', () => {
+describe('the detached supervisor (its Python stage once the robot runs)', () => {
   it('replaces the Node supervisor in place: same PID and start time (the lock owner), still the robot parent, a Python program', async () => {
     const { home, project, ready } = sandbox();
     // A user's rule matching the detached supervisor's command line (python, and BBIA_SAFE_PYTHON_DIR in its loader)
@@ -33,7 +33,7 @@ describe('the detached supervisor (the detached supervisor once the robot runs)'
     expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready } })).code).toBe(0);
     const { pid } = await readyTree(ready);
     const sup = supervisorOf(home);
-    expect(await waitFor(() => supervisorLog(home).includes(`keeping robot PID ${pid}`), 5000)).toBe(true);
+    expect(await waitFor(() => supervisorLog(home).includes(`supervising robot PID ${pid}`), 5000)).toBe(true);
     expect(path.basename(readNow(sup.pid)!.argv[0]!)).toMatch(/^python3/);
     expect(startKey(sup.pid)).toBe(sup.startKey);
     expect(fs.readFileSync(path.join(lockPaths(home).lock, 'owner'), 'utf8').startsWith(`${sup.pid} ${sup.startKey} `)).toBe(true);
@@ -71,7 +71,7 @@ describe('the detached supervisor (the detached supervisor once the robot runs)'
     expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env })).code).toBe(0);
     const { pid, tree } = await readyTree(ready);
     const [escaper, escapee] = tree as [number, number];
-    expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
+    expect(await waitFor(() => supervisorLog(home).includes('supervising robot PID'), 5000)).toBe(true);
     fs.writeFileSync(release, '');
     expect(await waitFor(() => ppidOf(escapee) !== escaper, 5000)).toBe(true);
     // Re-parented to the detached supervisor, the subreaper of the robot's tree, not to init
@@ -97,7 +97,7 @@ describe('the detached supervisor (the detached supervisor once the robot runs)'
     expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env })).code).toBe(0);
     const { pid, tree } = await readyTree(ready);
     const sup = supervisorOf(home);
-    expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
+    expect(await waitFor(() => supervisorLog(home).includes('supervising robot PID'), 5000)).toBe(true);
     // Born after the hand-over in its own session with no mark, its parent gone: only the detached supervisor's children name it
     fs.writeFileSync(release, '');
     let escapee = 0;
@@ -112,7 +112,7 @@ describe('the detached supervisor (the detached supervisor once the robot runs)'
     expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready, BBIA_SAFE_SUPERVISOR_TICK_MS: '200' } })).code).toBe(0);
     const { pid } = await readyTree(ready);
     const sup = supervisorOf(home);
-    expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
+    expect(await waitFor(() => supervisorLog(home).includes('supervising robot PID'), 5000)).toBe(true);
     const owner = fs.readFileSync(path.join(lockPaths(home).lock, 'owner'), 'utf8');
     process.kill(sup.pid, 'SIGSTOP');
     const frozenAt = Date.now();
@@ -135,7 +135,7 @@ describe('the detached supervisor (the detached supervisor once the robot runs)'
     expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready, BBIA_SAFE_SUPERVISOR_TICK_MS: '200' } })).code).toBe(0);
     const { pid } = await readyTree(ready);
     const log = path.join(home, '.bbia-safe', 'logs', 'robot.log');
-    expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
+    expect(await waitFor(() => supervisorLog(home).includes('supervising robot PID'), 5000)).toBe(true);
     // 1.5 MB appended behind the robot's back, as its own output would be
     fs.appendFileSync(log, `${'x'.repeat(1023)}\n`.repeat(1536));
     expect(await waitFor(() => fs.existsSync(`${log}.1`) && fs.statSync(log).size < 1024 * 1024, 5000)).toBe(true);
@@ -152,7 +152,7 @@ describe('the detached supervisor (the detached supervisor once the robot runs)'
     expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready } })).code).toBe(0);
     const { pid } = await readyTree(ready);
     const log = path.join(home, '.bbia-safe', 'logs', 'robot.log');
-    expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
+    expect(await waitFor(() => supervisorLog(home).includes('supervising robot PID'), 5000)).toBe(true);
     // About 320 KB/s, as a chatty robot: past the cap after 3 s, past the first look (1 s), far inside one tick
     const chunk = `${'y'.repeat(1023)}\n`.repeat(64);
     const writer = setInterval(() => fs.appendFileSync(log, chunk), 200);
@@ -174,12 +174,39 @@ describe('the detached supervisor (the detached supervisor once the robot runs)'
     expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready } })).code).toBe(0);
     const { pid } = await readyTree(ready);
     const sup = supervisorOf(home);
-    expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
+    expect(await waitFor(() => supervisorLog(home).includes('supervising robot PID'), 5000)).toBe(true);
     process.kill(pid, 35); // SIGRTMIN+1 on Linux: its default action ends the process
     expect(await allGone([pid, sup.pid], 10_000)).toBe(true);
     expect(fs.existsSync(lockPaths(home).lock)).toBe(false);
     const report = JSON.parse(fs.readFileSync(path.join(home, '.bbia-safe', 'last-exit.json'), 'utf8'));
     expect(report).toMatchObject({ pid, exitCode: null, signal: 'SIG35' });
+  });
+
+  it('with the Node that started it gone, ends through the `node` the PATH held at hand-over (a Homebrew upgrade)', async () => {
+    const { home, project, ready } = sandbox();
+    // Its own copy of Node (a versioned path), removed once the robot runs; the PATH's node (a symlink) stays
+    const nodeDir = tempDir();
+    const node = path.join(nodeDir, 'node');
+    try {
+      fs.linkSync(process.execPath, node);
+    } catch {
+      fs.copyFileSync(process.execPath, node);
+      fs.chmodSync(node, 0o755);
+    }
+    const bin = tempDir();
+    fs.symlinkSync('/usr/bin/python3', path.join(bin, 'python3'));
+    fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+    const env = { ...cliEnv(home, { BBIA_FAKE_READY: ready, BBIA_FAKE_CHILDREN: '2' }), PATH: bin };
+    expect((await execa(node, [BIN, 'start', 'headless', '--detach'], { cwd: project, env, extendEnv: false, reject: false })).exitCode).toBe(0);
+    const { pid, tree } = await readyTree(ready);
+    const sup = supervisorOf(home);
+    expect(await waitFor(() => supervisorLog(home).includes('supervising robot PID'), 5000)).toBe(true);
+    fs.rmSync(node);
+    process.kill(sup.pid, 'SIGTERM');
+    // The end ran in Node: the whole tree stopped and the lock files removed, as any stop
+    await expectOver(home, [sup.pid, pid, ...tree], 10_000);
+    expect(supervisorLog(home)).toContain(`could not run ${node}`);
+    expect(supervisorLog(home)).not.toContain('no Node could run the end');
   });
 
   it('without any Node for the end, exits and leaves an orphan that status shows and stop ends (Node upgraded away meanwhile)', async () => {
@@ -200,7 +227,7 @@ describe('the detached supervisor (the detached supervisor once the robot runs)'
     expect(started.exitCode).toBe(0);
     const { pid, tree } = await readyTree(ready);
     const sup = supervisorOf(home);
-    expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
+    expect(await waitFor(() => supervisorLog(home).includes('supervising robot PID'), 5000)).toBe(true);
     fs.rmSync(node);
     process.kill(sup.pid, 'SIGTERM');
     // the detached supervisor only says so and exits: it decides nothing, so the robot's tree still runs
@@ -253,7 +280,7 @@ describe('the detached supervisor forks nothing while the robot runs quietly', (
     expect((await cli(home, ['start', 'headless', '--detach'], { cwd: project, env: { BBIA_FAKE_READY: ready, BBIA_SAFE_SUPERVISOR_TICK_MS: '100' } })).code).toBe(0);
     const { pid } = await readyTree(ready);
     const sup = supervisorOf(home);
-    expect(await waitFor(() => supervisorLog(home).includes('keeping robot PID'), 5000)).toBe(true);
+    expect(await waitFor(() => supervisorLog(home).includes('supervising robot PID'), 5000)).toBe(true);
     const ticks = childTicks(sup.pid);
     // Fifteen ticks of 100 ms, its children looked at every 10 ms: the robot only, and no child ran meanwhile
     const seen = new Set<string>();
@@ -281,8 +308,9 @@ describe("the detached supervisor's input: one schema (detached/state.schema.jso
     lockDir: '/h/.bbia_sim.lock',
     robotLog: '/h/.bbia-safe/logs/robot.log',
     logMaxBytes: 5242880,
-    upkeepArgv: ['/usr/bin/node', '/x/bbia-safe.js', '__supervisor-upkeep'],
-    endArgv: ['/usr/bin/node', '/x/bbia-safe.js', '__supervisor-end'],
+    nodes: ['/usr/bin/node'],
+    upkeepArgv: ['/x/bbia-safe.js', '__supervisor-upkeep'],
+    endArgv: ['/x/bbia-safe.js', '__supervisor-end'],
     endDeadlineMs: 35000,
     supervisorLog: '/h/.bbia-safe/logs/supervisor.log',
   };
@@ -295,9 +323,27 @@ describe("the detached supervisor's input: one schema (detached/state.schema.jso
       'state.tickMs is missing',
       'state.extra is not in the schema',
       'state.robotPid is not an integer',
-      'state.endArgv has fewer than 2 items',
       'state.endArgv[0] is not a string',
     ]);
+  });
+
+  it("checks its one answer too: every end the Python stage can hand over matches $defs.end, and a wrong one does not", async () => {
+    const schema = path.join(DETACHED_DIR, 'state.schema.json');
+    // Wait statuses: exit 0, exit 3, killed by SIGTERM, killed by a real-time signal, and already reaped (-1)
+    const code = [
+      'import json, sys',
+      'sys.path.insert(0, sys.argv[1])',
+      'import supervisor',
+      'ends = [supervisor.end_of(s) for s in (0, 3 << 8, 15, 35, -1)]',
+      "ends.append({'reason': 'signal', 'signal': supervisor.signal_name(15)})",
+      'print(json.dumps(ends))',
+    ].join('\n');
+    const r = await execa('python3', ['-B', '-c', code, DETACHED_DIR]);
+    const ends = JSON.parse(r.stdout) as unknown[];
+    expect(ends).toHaveLength(6);
+    for (const end of ends) expect(schemaErrors(end, schema, 'end')).toEqual([]);
+    expect(schemaErrors({ reason: 'exit', exitCode: 'x', signal: null }, schema, 'end')).toEqual(['end.exitCode is not an integer or a null']);
+    expect(schemaErrors({ reason: 'crash', signal: 'SIGTERM' }, schema, 'end')).toEqual(['end.reason is not one of "exit", "signal"']);
   });
 
   it('makes the detached supervisor exit with a clear log line on a mismatch, signalling nothing', async () => {

@@ -107,6 +107,16 @@ describe('logs and the last exit', () => {
     expect(fs.statSync(`${file}.1`).size).toBe(2000);
     expect(fs.readFileSync(file, 'utf8')).toBe('after\n');
   });
+
+  it('keeps the cap when the copy cannot be written (a folder in the way of robot.log.1): the log is truncated all the same', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'robot.log');
+    fs.mkdirSync(`${file}.1`);
+    fs.writeFileSync(file, 'x'.repeat(2000));
+    expect(capLog(file, 1000)).toBe(true);
+    expect(fs.statSync(file).size).toBe(0);
+    expect(fs.statSync(`${file}.1`).isDirectory()).toBe(true);
+  });
 });
 
 describe('status --watch', () => {

@@ -38,8 +38,8 @@ export class AppNapGuard {
 }
 
 /** The app's appSupervisor: a {@link AppSupervisor} that holds an {@link AppNapGuard} while its robot is supervised. */
-export class AwakeSupervisionHolder extends AppSupervisor {
-  /** A appSupervisor on one engine; `onEnded` hears every end; `guard` is held from each start to that supervision's end. */
+export class AwakeAppSupervisor extends AppSupervisor {
+  /** The app's supervisor on one engine; `onEnded` hears every end; `guard` is held from each start to that supervision's end. */
   constructor(
     engine: Engine,
     onEnded: (end: SupervisionEnd) => void,

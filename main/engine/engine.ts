@@ -163,9 +163,9 @@ export function createEngine(options: EngineOptions = {}) {
     return [...new Set([...roots, ...real])];
   };
 
-  // The Node supervisor's timer (supervisor.ts): on Linux it walks /proc, a second guard behind the instance
-  // mark, so with the lock refresh (5 s); on macOS it only caps the log (a stat: the poll's rows and the stop's
-  // ps -E do the tracking), and the detached supervisor's tick follows it there (handOver)
+  // The Node supervisor's timer (supervisor.ts): on Linux it walks /proc every 5 s, a second guard behind the
+  // instance mark; on macOS it only caps the log and keeps the lock (stats: the poll's rows and the stop's
+  // ps -E do the tracking). The detached supervisor's tick is its own (SUPERVISOR_TICK_MS, detached.ts)
   const trackingMs = () => (source.hasEnv ? 5000 : Math.min(settings.pollInterval, 1000));
   const logMaxBytes = () => settings.logMaxMB * 1024 * 1024;
 
@@ -296,7 +296,7 @@ export function createEngine(options: EngineOptions = {}) {
       await upkeepDetached({ paths, source, log }, state);
     },
 
-    /** Node's part of the end of a kept instance (`__supervisor-end`): stops what is left, releases the lock. */
+    /** Node's part of the end of a detached instance (`__supervisor-end`): stops what is left, releases the lock. */
     async endDetached(state: DetachedState, end: DetachedEnd, log: (message: string) => void): Promise<SupervisionEnd> {
       const { endDetached } = await import('./supervise/detached-end.js');
       return endDetached({ paths, source, log }, state, end);

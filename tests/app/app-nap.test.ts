@@ -6,7 +6,7 @@ import { alive, assertNoForeignRobot, sandbox, track } from '../helpers.js';
 
 vi.mock('electron', () => import('./electron-mock.js'));
 const { powerSaveBlocker } = await import('./electron-mock.js');
-const { AwakeSupervisionHolder } = await import('../../main/app/app-nap.js');
+const { AwakeAppSupervisor } = await import('../../main/app/app-nap.js');
 
 /** The app's appSupervisor on a temp HOME, with the fixture project. */
 function appSupervisor() {
@@ -14,7 +14,7 @@ function appSupervisor() {
   const { home, project } = sandbox();
   const engine = createEngine({ paths: createPaths({ home }), settings: { ...structuredClone(DEFAULT_SETTINGS), projectDir: project, stopTimeout: 2 } });
   const ended: unknown[] = [];
-  return { h: new AwakeSupervisionHolder(engine, (end) => ended.push(end)), project, ended };
+  return { h: new AwakeAppSupervisor(engine, (end) => ended.push(end)), project, ended };
 }
 
 const blockers = () => [...powerSaveBlocker.active.values()];

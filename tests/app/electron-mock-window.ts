@@ -1,4 +1,4 @@
-/** The `electron` stand-in's BrowserWindow (electron-mock.ts re-exports it): what main/popover.ts and main/dialogs.ts use. */
+/** The `electron` stand-in's BrowserWindow (electron-mock.ts re-exports it): what main/app/popover.ts and main/app/dialogs.ts use. */
 import { EventEmitter } from 'node:events';
 
 /** A web contents: records its listeners; denies nothing by itself. */

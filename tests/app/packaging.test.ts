@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
-import { afterPack, PACKED_CLI } from '../../scripts/after-pack.mjs';
+import { afterPack, PACKED_CLI, packedCliProblems } from '../../scripts/after-pack.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const CONFIG = fs.readFileSync(path.join(ROOT, 'electron-builder.yml'), 'utf8');
@@ -74,6 +74,12 @@ describe('packaging the command line (issue 11, point 5)', () => {
     await expect(afterPack(context)).rejects.toThrow(/bin\/bbia-safe is not executable/);
     fs.chmodSync(path.join(cli, 'bin', 'bbia-safe'), 0o755);
     await expect(afterPack(context)).resolves.toBeUndefined();
+  });
+
+  it('every file it checks is where the build really puts it (npm run build: out/cli)', () => {
+    // bin/bbia-safe is the launcher that electron-builder's extraResources lays out, not a build output
+    const missing = packedCliProblems(ROOT).filter((p) => !p.endsWith(`${path.join('bin', 'bbia-safe')} is missing`));
+    expect(missing).toEqual([]);
   });
 });
 

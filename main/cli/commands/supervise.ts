@@ -8,6 +8,9 @@ import { logLine, type EngineLog, type EngineTextKey } from '../../../common/i18
 import type { CliContext } from '../context.js';
 import { exitCodeOf, runSupervisor, type DetachMessage, type StartRequest } from './start.js';
 
+/** The detached supervisor's Python stage and its schema, beside the CLI bundle (scripts/build-cli.mjs copies them). */
+const PYTHON_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'detached');
+
 /** The engine's notices that `start --detach` shows on the terminal too: what was set aside or removed of the user's files. */
 const TOLD_AT_DETACH: ReadonlySet<EngineTextKey> = new Set(['oldLockSetAside', 'oldPidfileSetAside', 'symlinkLockRemoved']);
 
@@ -64,9 +67,8 @@ export async function superviseDetached(ctx: CliContext, raw: string | undefined
           send({ type: 'started', pid, supervisorPid }, () => {
             if (process.connected) process.disconnect();
             // The robot runs: from here the detached supervisor (supervise/detached/supervisor.py) idles in this process's place, at a quarter of Node's memory
-            const pythonDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'detached');
             void ctx.engine
-              .handOver(sup, { node: process.execPath, entry: process.argv[1]!, supervisorLog: file, pythonDir })
+              .handOver(sup, { node: process.execPath, entry: process.argv[1]!, supervisorLog: file, pythonDir: PYTHON_DIR })
               .then((why) => write(`supervising in Node: ${why}`));
           });
         });
@@ -105,10 +107,16 @@ export async function supervisorUpkeep(ctx: CliContext): Promise<number> {
 export async function supervisorEnd(ctx: CliContext): Promise<number> {
   const { write } = supervisorLog(ctx);
   const state = detachedState(process.env[DETACHED_STATE_ENV]);
-  const end = endOf(process.env[END_ENV]);
-  if (!state || !end) {
-    write(`__supervisor-end without a valid ${state ? END_ENV : DETACHED_STATE_ENV}; nothing done`);
+  if (!state) {
+    write(`__supervisor-end without a valid ${DETACHED_STATE_ENV}; nothing done`);
     return ExitCode.usage;
+  }
+  // An end that does not match state.schema.json's $defs.end is taken as a stop: the supervisor is going
+  // away, and nothing it held may stay running
+  let end = endOf(process.env[END_ENV], PYTHON_DIR);
+  if (!end) {
+    write(`__supervisor-end: ${END_ENV} does not match the schema (${process.env[END_ENV] ?? 'unset'}); stopping the instance`);
+    end = { reason: 'signal', signal: 'SIGTERM' };
   }
   const result = await ctx.engine.endDetached(state, end, write);
   if (result.report?.survivors.length) write(`still alive after the stop: ${result.report.survivors.map((p) => p.pid).join(', ')}`);

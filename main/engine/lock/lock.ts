@@ -14,8 +14,12 @@ import { isDeadLock, lockExists, OWNER_FILE, readOwner, releaseOwned, sanitizeLo
 // while a Node refreshes them, guards only the short claim: every creation, takeover and removal of a
 // dead instance lock happens under it, on its defaults, which makes a plain removal a safe takeover.
 
-/** How long a racer waits for the claim guard before it is refused as "starting right now". */
-const CLAIM_RETRIES = { retries: 12, factor: 1.5, minTimeout: 20, maxTimeout: 400 };
+/**
+ * The claim guard's staleness, and how long a racer waits for it (about 7.8 s of backoff): longer than the
+ * staleness, so a claimer that crashed inside the guard delays the next start, and never refuses it.
+ */
+const CLAIM_STALE_MS = 5000;
+const CLAIM_RETRIES = { retries: 25, factor: 1.5, minTimeout: 20, maxTimeout: 400 };
 
 /** A lock this process holds. */
 export interface HeldLock {
@@ -46,19 +50,23 @@ export interface AcquireOptions {
 /** Runs `fn` holding the claim guard (`~/.bbia-safe/claim.lock`); waiting racers retry with backoff. */
 async function withClaim<T>(paths: Paths, log: EngineLog, fn: () => T): Promise<T> {
   let release: () => Promise<void>;
+  const guard = path.join(paths.stateDir, 'claim');
+  const guardFile = `${guard}.lock`;
   try {
     fs.mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
-    const guard = path.join(paths.stateDir, 'claim');
+    // A symlink planted at the guard's path is removed (its target untouched), as at the lock's own path
+    sanitizeLockPath(guardFile);
     release = await lockfile.lock(guard, {
-      lockfilePath: `${guard}.lock`,
+      lockfilePath: guardFile,
       realpath: false,
+      stale: CLAIM_STALE_MS,
       retries: CLAIM_RETRIES,
       // Its default throws from a timer, which would kill the supervisor and orphan the robot
       onCompromised: (error) => log({ key: 'lockCompromised', vars: { why: error.message } }),
     });
   } catch (error) {
     if (isErrno(error, 'ELOCKED')) throw BbiaError.of('lockStarting', {}, ExitCode.refused);
-    throw BbiaError.of('lockCreate', { lock: paths.lockFile, why: (error as Error).message, home: paths.home });
+    throw BbiaError.of('lockCreate', { lock: guardFile, why: (error as Error).message, home: paths.home });
   }
   try {
     return fn();
@@ -123,7 +131,7 @@ export async function acquireLock(paths: Paths, options: AcquireOptions): Promis
     async release() {
       released = true;
       await keeping;
-      releaseOwned(paths.lockFile, token);
+      await releaseLock(paths, token, options.log);
     },
   };
 }
@@ -152,6 +160,19 @@ export async function keepLock(paths: Paths, token: string, log: EngineLog, stil
   } catch (error) {
     log({ key: 'lockNotReacquired', vars: { why: (error as Error).message } });
     return 'over';
+  }
+}
+
+/**
+ * Releases the lock held under `token` (never another's), under the claim guard, so that no start judges
+ * it between its owner file's removal and its directory's; without the guard (unwritable state folder)
+ * it is released all the same.
+ */
+export async function releaseLock(paths: Paths, token: string, log: EngineLog = () => {}): Promise<void> {
+  try {
+    await withClaim(paths, log, () => releaseOwned(paths.lockFile, token));
+  } catch {
+    releaseOwned(paths.lockFile, token);
   }
 }
 

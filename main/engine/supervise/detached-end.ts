@@ -2,8 +2,7 @@
 // each run by the detached supervisor as its child. Loaded on demand: it brings proper-lockfile (lock.ts).
 import type { EngineLog } from '../../../common/i18n/engine-text.js';
 import type { DetachedEnd, DetachedState } from './detached.js';
-import { releaseOwned } from '../lock/lock-files.js';
-import { keepLock } from '../lock/lock.js';
+import { keepLock, releaseLock } from '../lock/lock.js';
 import { capLog } from './log-file.js';
 import type { Paths } from '../paths.js';
 import { removePidfileIf } from '../lock/pidfile.js';
@@ -40,7 +39,7 @@ export async function upkeepDetached(deps: { paths: Paths; source: ProcSource; l
 }
 
 /**
- * `__supervisor-end`: Node's part of the end of a kept instance, run by the detached supervisor as its child. A stop
+ * `__supervisor-end`: Node's part of the end of a detached instance, run by the detached supervisor as its child. A stop
  * signal stops the whole tree; an exit is settled as the Node supervisor settles it. Then the pidfile
  * and the lock go, if they are still this instance's.
  */
@@ -57,6 +56,6 @@ export async function endDetached(deps: { paths: Paths; source: ProcSource; log:
     result = { ...how, ...(await settleExit(deps, { child: state.robot, record: state.record, tracked, stopTimeoutMs: state.stopTimeoutMs }, how)) };
   }
   removePidfileIf(paths.pidFile, state.ownText);
-  releaseOwned(paths.lockFile, state.token);
+  await releaseLock(paths, state.token);
   return result;
 }

@@ -8,7 +8,7 @@ import type { ProcIdentity } from '../scan/proc/types.js';
 import { schemaErrors } from './schema-check.js';
 import type { Supervision } from './supervisor.js';
 
-/** Carries Node's part of the kept instance (DetachedState), through the detached supervisor untouched, to the upkeep and the end. */
+/** Carries Node's part of the detached instance (DetachedState), through the detached supervisor untouched, to the upkeep and the end. */
 export const DETACHED_STATE_ENV = 'BBIA_SAFE_DETACHED_STATE';
 /** Carries the detached supervisor's input (PythonState, checked against detached/state.schema.json on both sides). */
 const PYTHON_STATE_ENV = 'BBIA_SAFE_PYTHON_STATE';
@@ -33,7 +33,7 @@ const LOADER =
   'import os,sys,signal as s;s.pthread_sigmask(s.SIG_BLOCK,(s.SIGTERM,s.SIGINT,s.SIGHUP));' +
   "sys.path.insert(0,os.environ['BBIA_SAFE_PYTHON_DIR']);import supervisor;os._exit(supervisor.main())";
 
-/** How the kept robot ended, as the detached supervisor saw it. */
+/** How the robot ended, as the detached supervisor saw it. */
 export type DetachedEnd = { reason: 'exit'; exitCode: number | null; signal: string | null } | { reason: 'signal'; signal: string };
 
 /** What the detached supervisor reads: exactly the fields of detached/state.schema.json. */
@@ -43,14 +43,16 @@ export interface PythonState {
   lockDir: string;
   robotLog: string;
   logMaxBytes: number;
-  /** Node's upkeep and end commands; argv[0] is the Node executable. */
+  /** The Node executables to try, in order (nodeCandidates). */
+  nodes: string[];
+  /** Node's upkeep and end commands, after the Node executable. */
   upkeepArgv: string[];
   endArgv: string[];
   endDeadlineMs: number;
   supervisorLog: string;
 }
 
-/** Node's part of the kept instance: opaque to the detached supervisor, read back by the upkeep and the end. */
+/** Node's part of the detached instance: opaque to the detached supervisor, read back by the upkeep and the end. */
 export interface DetachedState {
   /** The robot. */
   robot: ProcIdentity;
@@ -94,6 +96,27 @@ function pythonExecutable(python: string): Promise<{ exe: string } | { why: stri
 }
 
 /**
+ * The Node executables the detached supervisor may run for its upkeep and end, in order: this one, then each
+ * `node` on the PATH now, by absolute path only (a relative PATH entry would be resolved in the project
+ * folder). The first may be gone by then (a Homebrew upgrade removes its versioned path); the PATH's
+ * symlink usually survives it.
+ */
+export function nodeCandidates(first: string, pathVar = process.env.PATH ?? ''): string[] {
+  const found = [first];
+  for (const dir of pathVar.split(path.delimiter)) {
+    if (!path.isAbsolute(dir)) continue;
+    const node = path.join(dir, 'node');
+    try {
+      fs.accessSync(node, fs.constants.X_OK);
+      if (!found.includes(node)) found.push(node);
+    } catch {
+      // not there, or not executable
+    }
+  }
+  return found;
+}
+
+/**
  * Replaces this Node supervisor with the detached supervisor (supervise/detached/supervisor.py; execve: same PID and start time, so the lock and the
  * robot stay its own). Never returns when it succeeds; otherwise returns why not, and Node supervises on.
  * Everything slow happens before the last turn of the event loop, so a stop signal that arrived meanwhile
@@ -113,19 +136,20 @@ export async function handOver(sup: Supervision, options: HandOverOptions): Prom
   sup.track();
   await new Promise((resolve) => setImmediate(resolve));
   // Synchronous from here to execve: neither a signal handler nor Node's reaping of the robot can run in between
-  const kept = sup.keepable();
-  if (!kept) return 'the robot already ended, or a stop began';
+  const detaching = sup.detachable();
+  if (!detaching) return 'the robot already ended, or a stop began';
   const { paths, node, entry } = options;
-  const robot = { pid: kept.record.pid, startKey: kept.record.startKey };
-  const state: DetachedState = { ...kept, robot, robotLog: paths.robotLog, logMaxBytes: options.logMaxBytes, stopTimeoutMs: options.stopTimeoutMs };
+  const robot = { pid: detaching.record.pid, startKey: detaching.record.startKey };
+  const state: DetachedState = { ...detaching, robot, robotLog: paths.robotLog, logMaxBytes: options.logMaxBytes, stopTimeoutMs: options.stopTimeoutMs };
   const input: PythonState = {
     robotPid: robot.pid,
     tickMs: SUPERVISOR_TICK_MS,
     lockDir: paths.lockFile,
     robotLog: paths.robotLog,
     logMaxBytes: options.logMaxBytes,
-    upkeepArgv: [node, entry, '__supervisor-upkeep'],
-    endArgv: [node, entry, '__supervisor-end'],
+    nodes: nodeCandidates(node),
+    upkeepArgv: [entry, '__supervisor-upkeep'],
+    endArgv: [entry, '__supervisor-end'],
     endDeadlineMs: options.stopTimeoutMs + 30_000,
     supervisorLog: options.supervisorLog,
   };
@@ -142,7 +166,7 @@ export async function handOver(sup: Supervision, options: HandOverOptions): Prom
   return 'execve returned';
 }
 
-/** Node's part of the kept instance from the environment, or undefined when it is missing or malformed. */
+/** Node's part of the detached instance from the environment, or undefined when it is missing or malformed. */
 export function detachedState(raw: string | undefined): DetachedState | undefined {
   try {
     const s = JSON.parse(raw ?? '') as DetachedState;
@@ -153,10 +177,10 @@ export function detachedState(raw: string | undefined): DetachedState | undefine
 }
 
 /** How the instance ended, from the detached supervisor's BBIA_SAFE_END, or undefined when it is missing or malformed. */
-export function supervisorEnd(raw: string | undefined): DetachedEnd | undefined {
+export function supervisorEnd(raw: string | undefined, pythonDir: string): DetachedEnd | undefined {
   try {
-    const end = JSON.parse(raw ?? '') as DetachedEnd;
-    return end.reason === 'signal' || end.reason === 'exit' ? end : undefined;
+    const end: unknown = JSON.parse(raw ?? '');
+    return schemaErrors(end, path.join(pythonDir, PYTHON_SCHEMA), 'end').length === 0 ? (end as DetachedEnd) : undefined;
   } catch {
     return undefined;
   }

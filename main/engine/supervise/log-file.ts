@@ -15,11 +15,20 @@ export function rotateLog(file: string, maxBytes = LOG_ROTATE_BYTES): void {
 /**
  * Caps a log that another process appends to (O_APPEND): copies it to `file.1` and truncates it in place
  * (logrotate's copytruncate), since the robot writes to its own descriptor, not through the supervisor.
+ * When the copy fails the log is truncated anyway: its lines are lost, never the cap.
  */
 export function capLog(file: string, maxBytes = LOG_ROTATE_BYTES): boolean {
   try {
     if (fs.statSync(file).size <= maxBytes) return false;
+  } catch {
+    return false;
+  }
+  try {
     fs.copyFileSync(file, `${file}.1`);
+  } catch {
+    // A full disk or an unwritable .1: the cap is the promise, so the log is truncated all the same
+  }
+  try {
     fs.truncateSync(file, 0);
     return true;
   } catch {

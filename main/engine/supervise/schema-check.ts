@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 
+type JsonType = 'integer' | 'string' | 'array' | 'object' | 'null';
+
 /** The part of JSON Schema that detached/state.schema.json uses (supervisor.py checks the same subset). */
-interface Schema {
-  type: 'integer' | 'string' | 'array' | 'object';
+export interface Schema {
+  type: JsonType | JsonType[];
+  enum?: unknown[];
   required?: string[];
   properties?: Record<string, Schema>;
   additionalProperties?: boolean;
@@ -11,7 +14,8 @@ interface Schema {
   minItems?: number;
 }
 
-function isType(value: unknown, type: Schema['type']): boolean {
+function isType(value: unknown, type: JsonType): boolean {
+  if (type === 'null') return value === null;
   if (type === 'integer') return Number.isInteger(value);
   if (type === 'array') return Array.isArray(value);
   if (type === 'object') return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -20,8 +24,10 @@ function isType(value: unknown, type: Schema['type']): boolean {
 
 /** What in `value` breaks `schema`, in words (none when it matches). */
 export function checkSchema(value: unknown, schema: Schema, where = 'state'): string[] {
-  if (!isType(value, schema.type)) return [`${where} is not ${/^[aeiou]/.test(schema.type) ? 'an' : 'a'} ${schema.type}`];
+  const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+  if (!types.some((t) => isType(value, t))) return [`${where} is not ${types.map((t) => `${/^[aeiou]/.test(t) ? 'an' : 'a'} ${t}`).join(' or ')}`];
   const errors: string[] = [];
+  if (schema.enum && !schema.enum.includes(value)) errors.push(`${where} is not one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`);
   if (schema.minimum !== undefined && (value as number) < schema.minimum) errors.push(`${where} is below ${schema.minimum}`);
   if (Array.isArray(value)) {
     if (value.length < (schema.minItems ?? 0)) errors.push(`${where} has fewer than ${schema.minItems} items`);
@@ -36,11 +42,15 @@ export function checkSchema(value: unknown, schema: Schema, where = 'state'): st
   return errors;
 }
 
-/** What in `value` breaks the schema in `file` (an unreadable schema is one error). */
-export function schemaErrors(value: unknown, file: string): string[] {
+/** What in `value` breaks the schema in `file`, or its definition `def` (`$defs`); an unreadable schema is one error. */
+export function schemaErrors(value: unknown, file: string, def?: string): string[] {
+  let schema: Schema & { $defs?: Record<string, Schema> };
   try {
-    return checkSchema(value, JSON.parse(fs.readFileSync(file, 'utf8')) as Schema);
+    schema = JSON.parse(fs.readFileSync(file, 'utf8')) as Schema & { $defs?: Record<string, Schema> };
   } catch (error) {
     return [`the schema ${file} could not be read (${(error as Error).message})`];
   }
+  if (def === undefined) return checkSchema(value, schema);
+  const sub = schema.$defs?.[def];
+  return sub ? checkSchema(value, sub, def) : [`the schema ${file} has no definition ${def}`];
 }

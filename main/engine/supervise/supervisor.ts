@@ -80,11 +80,11 @@ export interface Supervision {
   /** Remembers the robot's descendants among `rows`, a whole process table of this user read by a poll (no read of its own). */
   observe(rows: readonly ProcEntry[]): void;
   /** What another process needs to keep the instance (detached.ts); undefined once the robot exited or a stop began. */
-  keepable(): KeptInstance | undefined;
+  detachable(): DetachableInstance | undefined;
 }
 
 /** An instance as handed from one supervising program to another: same PID, same lock (detached.ts). */
-export interface KeptInstance {
+export interface DetachableInstance {
   /** The pidfile record. */
   record: InstanceRecord;
   /** The pidfile's text as written: removed at the end only if it is still this. */
@@ -134,13 +134,15 @@ export async function startSupervision(deps: SupervisorDeps, options: SuperviseO
     throw BbiaError.of('logDirFailed', { dir: path.dirname(paths.robotLog), why: (error as Error).message, home: paths.home });
   }
   const interpreter = resolveInterpreter(options.python, options.mode, options.platform, options.projectDir);
+  const selfEntry = source.read(process.pid);
+  // The lock owner names this identity; without a start time it would read as no owner, and go stale in 10 s
+  if (!selfEntry?.startKey) throw BbiaError.of('selfUnreadable', { pid: process.pid });
   refuseExisting(deps);
 
   let lock: HeldLock;
   let ownText = '';
   let child: ProcIdentity | undefined;
-  const selfEntry = source.read(process.pid);
-  const self = { pid: process.pid, startKey: selfEntry?.startKey ?? '' };
+  const self = { pid: process.pid, startKey: selfEntry.startKey };
   const supervisor = { supervisorPid: self.pid, supervisorStartKey: self.startKey };
   const mark = instanceMark(supervisor);
   lock = await acquireLock(paths, {
@@ -332,7 +334,7 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
       for (const [pid, id] of tracked) if (live.get(pid) !== id.startKey) tracked.delete(pid);
       remember(collectTree(source, run.child, [...tracked.values()], undefined, undefined, rows));
     },
-    keepable() {
+    detachable() {
       if (stoppedBy || run.exited()) return undefined;
       return { record: run.record, ownText: run.ownText, token: run.lock.token, tracked: [...tracked.values()] };
     },

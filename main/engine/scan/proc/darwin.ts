@@ -1,4 +1,5 @@
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { BbiaError } from '../../errors.js';
 import { judgeCpuClock, ownCpuSeconds, type CpuClockVerdict } from './cpu-clock.js';
 import { parsePsLine, psEnv, PS_FIELDS, type PsSample } from './ps-line.js';
 import { splitCommand } from './split-command.js';
@@ -38,7 +39,9 @@ function cwdFromLsof(out: string): string | undefined {
  * The PIDs of `ps -E -o pid=,command=` lines whose environment holds `entry` (`NAME=value`) as a whole
  * word. The environment follows the arguments, space-separated, so the command line read without `-E`
  * (`commandOf`) is cut off first: an argument that spells the mark (`grep BBIA_SAFE_INSTANCE=...`) is not
- * an environment, and a line whose command is unknown is skipped rather than guessed.
+ * an environment, and a line whose command is unknown (or empty) is skipped rather than guessed. An
+ * environment value that itself holds spaces and spells the mark is taken for the mark: accepted, as ps
+ * prints no separator that could tell them apart.
  */
 export function pidsCarrying(out: string, entry: string, commandOf: (pid: number) => string | undefined): Set<number> {
   const found = new Set<number>();
@@ -47,7 +50,8 @@ export function pidsCarrying(out: string, entry: string, commandOf: (pid: number
     if (!m) continue;
     const pid = Number(m[1]);
     const command = commandOf(pid);
-    if (command === undefined || !m[2]!.startsWith(command)) continue;
+    // An empty command line (a process that rewrote its argv) would make its arguments read as environment
+    if (!command || !m[2]!.startsWith(command)) continue;
     if (m[2]!.slice(command.length).split(/\s+/).includes(entry)) found.add(pid);
   }
   return found;
@@ -66,9 +70,16 @@ export function createDarwinSource(options: DarwinOptions = {}): ProcSource {
   const cache = new Map<number, Cached>();
   let clock: CpuClockVerdict = { kind: 'undecided' };
 
-  /** One `ps`: its output (what it printed, even when it exits 1: a -p list that matched nothing) and its own PID. */
+  /**
+   * One `ps`: its output (what it printed, even when it exits 1: a -p list that matched nothing) and its own
+   * PID. A `ps` that could not run, or died, throws: an empty table would make every process look gone, and
+   * a live lock owner look dead.
+   */
   function run(args: string[]): { text: string; pid: number | undefined } {
     const r = spawnSync(psPath, args, { encoding: 'utf8', env: psEnv(), maxBuffer: 64 << 20 });
+    if (r.error || r.signal || (r.status ?? 0) > 1) {
+      throw BbiaError.of('psFailed', { ps: psPath, why: r.error?.message ?? (r.signal ? `killed by ${r.signal}` : `exit ${r.status}: ${String(r.stderr ?? '').trim()}`) });
+    }
     return { text: String(r.stdout ?? ''), pid: r.pid };
   }
 

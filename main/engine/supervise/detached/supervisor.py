@@ -29,7 +29,7 @@ SCHEMA_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'state.sc
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 UPKEEP_DEADLINE_S = 30.0
 PR_SET_CHILD_SUBREAPER = 36
-JSON_TYPES: Dict[str, type] = {'integer': int, 'string': str, 'array': list, 'object': dict}
+JSON_TYPES: Dict[str, type] = {'integer': int, 'string': str, 'array': list, 'object': dict, 'null': type(None)}
 
 
 class State(NamedTuple):
@@ -39,6 +39,7 @@ class State(NamedTuple):
     lockDir: str
     robotLog: str
     logMaxBytes: int
+    nodes: List[str]
     upkeepArgv: List[str]
     endArgv: List[str]
     endDeadlineMs: int
@@ -65,12 +66,14 @@ def log(text: str) -> None:
 
 
 def schema_errors(value: Any, schema: Any, where: str) -> List[str]:
-    """What in `value` breaks `schema` (the subset state.schema.json uses: type, required, properties,
-    additionalProperties, items, minimum, minItems)."""
-    kind = JSON_TYPES[schema['type']]
-    if not isinstance(value, kind) or isinstance(value, bool):
-        return ['%s is not a%s %s' % (where, 'n' if schema['type'][0] in 'aeiou' else '', schema['type'])]
+    """What in `value` breaks `schema` (the subset state.schema.json uses: type (one or a list), enum,
+    required, properties, additionalProperties, items, minimum, minItems), as schema-check.ts reads it."""
+    types: List[str] = schema['type'] if isinstance(schema['type'], list) else [schema['type']]
+    if not any(isinstance(value, JSON_TYPES[t]) and not isinstance(value, bool) for t in types):
+        return ['%s is not %s' % (where, ' or '.join('a%s %s' % ('n' if t[0] in 'aeiou' else '', t) for t in types))]
     errors: List[str] = []
+    if 'enum' in schema and value not in schema['enum']:
+        errors.append('%s is not one of %s' % (where, ', '.join(json.dumps(v) for v in schema['enum'])))
     if 'minimum' in schema and value < schema['minimum']:
         errors.append('%s is below %s' % (where, schema['minimum']))
     if isinstance(value, dict):
@@ -128,14 +131,13 @@ def become_subreaper() -> bool:
         return False
 
 
-def run_node(argv: List[str], extra_env: Dict[str, str]) -> Optional[int]:
-    """Starts Node with `argv` as this process's child: the Node of the state, else any `node` on the PATH
-    (the first may be gone: an upgrade). Its PID, or None when no Node could be started."""
+def run_node(nodes: List[str], args: List[str], extra_env: Dict[str, str]) -> Optional[int]:
+    """Starts Node with `args` as this process's child: the first of `nodes` (chosen by TypeScript) that
+    runs. Its PID, or None when none could be started."""
     env = dict(os.environ, **extra_env)
-    on_path = [os.path.join(d or '.', 'node') for d in os.environ.get('PATH', '').split(os.pathsep)]
-    for node in [argv[0]] + [n for n in on_path if n != argv[0] and os.access(n, os.X_OK)]:
+    for node in nodes:
         try:
-            return os.posix_spawn(node, [node] + argv[1:], env)
+            return os.posix_spawn(node, [node] + args, env)
         except OSError as error:
             log('could not run %s (%s)' % (node, error))
     return None
@@ -194,7 +196,7 @@ def hand_over(state: State, end: Dict[str, Any], helper: Optional[int], wake: in
     if helper is not None:
         wait_child(helper, UPKEEP_DEADLINE_S, wake, 'the upkeep')
     log('handing the end to Node: %s' % json.dumps(end))
-    child = run_node(state.endArgv, {END_ENV: json.dumps(end)})
+    child = run_node(state.nodes, state.endArgv, {END_ENV: json.dumps(end)})
     if child is None:
         log('no Node could run the end; exiting: the instance shows as orphaned, `bbia-safe stop` ends it')
         return 1
@@ -237,7 +239,7 @@ def main() -> int:
     # Blocked by the loader until here: a stop signal sent during the hand-over is taken now, not lost
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     reaper = become_subreaper()
-    log('keeping robot PID %d (%s)' % (state.robotPid, 'subreaper of its tree' if reaper else 'reaping its children'))
+    log('supervising robot PID %d (%s)' % (state.robotPid, 'subreaper of its tree' if reaper else 'reaping its children'))
     tick = state.tickMs / 1000.0
     helper: Optional[int] = None
     # The first look comes soon: it measures how fast the log grows, which sets the next ones
@@ -251,7 +253,7 @@ def main() -> int:
         if now >= next_look:
             size = log_size(state.robotLog)
             if helper is None and (size > state.logMaxBytes or not os.path.lexists(state.lockDir)):
-                helper = run_node(state.upkeepArgv, {})
+                helper = run_node(state.nodes, state.upkeepArgv, {})
             # A quiet robot: one look a tick; a chatty one: sooner, before its log can pass the cap
             grown = size - seen_size if size >= seen_size else size  # capped in between
             rate = grown / (now - seen_at) if now > seen_at else 0.0
