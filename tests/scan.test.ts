@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ProcEntry, ProcSource } from '../main/engine/scan/proc/types.js';
 import { Scanner } from '../main/engine/scan/scan.js';
-import { robotsOf } from '../main/engine/engine.js';
+import { robotsOf } from '../main/engine/targets.js';
 import { reasonText } from '../common/i18n/reasons.js';
 import { collectTree } from '../main/engine/supervise/stop-tree.js';
 

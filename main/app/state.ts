@@ -1,5 +1,6 @@
 import { formatAge } from '../../common/i18n/age.js';
-import { robotsOf, type Engine } from '../engine/engine.js';
+import type { Engine } from '../engine/engine.js';
+import { robotsOf } from '../engine/targets.js';
 import { logLine } from '../../common/i18n/engine-text.js';
 import { reasonText } from '../../common/i18n/reasons.js';
 import { describeInterpreter } from '../engine/supervise/interpreter.js';

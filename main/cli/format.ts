@@ -1,6 +1,7 @@
 import { formatAge } from '../../common/i18n/age.js';
 import { formatMB } from '../../common/i18n/units.js';
-import { robotsOf, type StatusReport } from '../engine/engine.js';
+import type { StatusReport } from '../engine/engine.js';
+import { robotsOf } from '../engine/targets.js';
 import type { Lang } from '../../common/i18n/fill.js';
 import { reasonText } from '../../common/i18n/reasons.js';
 import type { LastExit } from '../engine/supervise/last-exit.js';

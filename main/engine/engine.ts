@@ -20,6 +20,8 @@ import { writeStopRequest } from './supervise/stop-request.js';
 import { BbiaError, ExitCode } from './errors.js';
 import { callerLine, instanceMark, stopTree, type StopReport, type StopTreeOptions } from './supervise/stop-tree.js';
 import { waitFor } from './wait.js';
+import { robotsOf, sumReports, topsOf, type TreesReport } from './targets.js';
+
 
 /** The instance as the contract's `status --json` shows it. */
 export interface InstanceView {
@@ -51,31 +53,6 @@ export interface StatusReport {
   projectRoots: string[];
 }
 
-/** What stopping several trees did, summed over them. */
-export interface TreesReport {
-  /** Every process signalled: the targets and their descendants. */
-  targeted: ProcEntry[];
-  /** Processes that needed SIGKILL (all of them for kill-all). */
-  killed: ProcEntry[];
-  /** Processes still alive at the end (should be empty). */
-  survivors: ProcEntry[];
-}
-
-/**
- * The robots that run, each one a separate simulation: every robot with no robot above it (a robot's own
- * children, or the launcher mjpython re-ran, are not counted; one started by a test or a server is).
- */
-export function robotsOf(processes: readonly BbiaProcess[]): BbiaProcess[] {
-  const byPid = new Map(processes.map((p) => [p.pid, p]));
-  return processes.filter((p) => p.kind === 'robot' && !hasAncestor(p, byPid, (a) => a.kind === 'robot'));
-}
-
-/** True when a parent, grandparent... of `p` among `byPid` passes `test` (bounded: a racy snapshot may hold a cycle). */
-function hasAncestor(p: BbiaProcess, byPid: ReadonlyMap<number, BbiaProcess>, test: (a: BbiaProcess) => boolean): boolean {
-  for (let a = byPid.get(p.ppid), n = 0; a && n < byPid.size; a = byPid.get(a.ppid), n++) if (test(a)) return true;
-  return false;
-}
-
 const realPaths = new Map<string, string>();
 
 /** A folder's real path (read once per folder; the folder itself when it cannot be resolved). */
@@ -90,22 +67,6 @@ function realPath(dir: string): string {
     realPaths.set(dir, real);
   }
   return real;
-}
-
-/** The targets that are no descendant of another target: stopping their trees stops the rest. */
-function topsOf(targets: readonly BbiaProcess[]): BbiaProcess[] {
-  const byPid = new Map(targets.map((p) => [p.pid, p]));
-  return targets.filter((p) => !hasAncestor(p, byPid, () => true));
-}
-
-/** Sums the reports of several tree stops, each process once. */
-function sumReports(reports: readonly StopReport[]): TreesReport {
-  const once = (lists: ProcEntry[][]) => [...new Map(lists.flat().map((p) => [p.pid, p])).values()];
-  return {
-    targeted: once(reports.map((r) => r.targeted)),
-    killed: once(reports.map((r) => r.killed)),
-    survivors: once(reports.map((r) => r.survivors)),
-  };
 }
 
 /** What a stop will touch, listed before asking. */

@@ -1,5 +1,5 @@
 import { logLine } from '../../../common/i18n/engine-text.js';
-import { robotsOf } from '../../engine/engine.js';
+import { robotsOf } from '../../engine/targets.js';
 import { BbiaError, ExitCode } from '../../engine/errors.js';
 import { quote, type CommandSpec } from '../args.js';
 import { listAndConfirm, reportSurvivors, type CliContext } from '../context.js';

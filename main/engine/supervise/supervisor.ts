@@ -13,7 +13,8 @@ import type { Paths } from '../paths.js';
 import { quarantinePidfile, removePidfileIf, formatPidfile, writePidfile, type InstanceRecord } from '../lock/pidfile.js';
 import { isAlive, type ProcEntry, type ProcIdentity, type ProcSource } from '../scan/proc/types.js';
 import type { Scanner } from '../scan/scan.js';
-import { collectTree, INSTANCE_ENV, instanceMark, instanceMarkValue, stopTree, type StopReport } from './stop-tree.js';
+import { TreeTracker } from './tracking.js';
+import { INSTANCE_ENV, instanceMark, instanceMarkValue, stopTree, type StopReport } from './stop-tree.js';
 
 /** What {@link startSupervision} needs. */
 export interface SuperviseOptions {
@@ -246,38 +247,11 @@ interface Running {
   logStart: number;
 }
 
-/**
- * The robot's tree now plus what was tracked before, kept by identity. Where the platform lists children
- * cheaply (Linux), it walks down from the robot instead of reading every process of the machine: 0.15 ms
- * against 15 ms a tick at 1,100 processes (bench/idle.ts); elsewhere it costs one read of the table (macOS:
- * a `ps`), so only an explicit `track()` does it, never a timer.
- */
-function descendants(source: ProcSource, root: ProcIdentity, tracked: ReadonlyMap<number, ProcIdentity>): ProcIdentity[] {
-  if (!source.children) return collectTree(source, root, [...tracked.values()]).map((p) => ({ pid: p.pid, startKey: p.startKey }));
-  const found = new Map<number, ProcIdentity>();
-  const queue = [root, ...tracked.values()];
-  while (queue.length > 0) {
-    const next = queue.pop()!;
-    if (found.has(next.pid)) continue;
-    const live = source.read(next.pid);
-    if (!live || live.startKey !== next.startKey) continue;
-    found.set(next.pid, next);
-    for (const child of source.children(next.pid)) {
-      const entry = found.has(child) ? undefined : source.read(child);
-      if (entry) queue.push({ pid: entry.pid, startKey: entry.startKey });
-    }
-  }
-  return [...found.values()];
-}
-
 function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running): Supervision {
   const { paths, source } = deps;
-  const tracked = new Map<number, ProcIdentity>();
+  const tree = new TreeTracker(source, run.child);
   const mark = instanceMark(run.record);
-  const remember = (found: readonly ProcIdentity[]) => {
-    for (const p of found) tracked.set(p.pid, { pid: p.pid, startKey: p.startKey });
-  };
-  const walk = () => remember(descendants(source, run.child, tracked));
+  const walk = () => tree.walk();
   // The tick: the tree is walked here only where that forks nothing (Linux); on macOS the poll's rows feed
   // `observe` instead. The log's size is a stat on both
   const track = () => {
@@ -298,7 +272,7 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
     let lastLines: string[] | undefined;
     let finished: boolean | undefined;
     if (!stoppedBy) {
-      const settled = await settleExit({ paths, source, log: options.log }, { ...run, tracked: [...tracked.values()], stopTimeoutMs: options.stopTimeoutMs }, how);
+      const settled = await settleExit({ paths, source, log: options.log }, { ...run, tracked: tree.known(), stopTimeoutMs: options.stopTimeoutMs }, how);
       ({ stoppedBy, report, lastLines, finished } = settled);
     } else if (stopping) {
       await stopping;
@@ -319,7 +293,7 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
         stoppedBy = reason;
         // Where a walk forks (macOS) the stop's own read of the table finds the tree, the tracked and the marked
         if (source.children) walk();
-        stopping = stopTree(source, run.child, { timeoutMs: options.stopTimeoutMs, tracked: [...tracked.values()], mark }).then((r) => {
+        stopping = stopTree(source, run.child, { timeoutMs: options.stopTimeoutMs, tracked: tree.known(), mark }).then((r) => {
           report = r;
           return { exitCode: null, signal: null, stoppedBy: reason, report: r };
         });
@@ -329,14 +303,11 @@ function supervise(deps: SupervisorDeps, options: SuperviseOptions, run: Running
     track: walk,
     observe(rows) {
       if (stoppedBy || run.exited()) return;
-      // A tracked identity missing from a whole table of this user is gone: forgotten
-      const live = new Map(rows.map((p) => [p.pid, p.startKey]));
-      for (const [pid, id] of tracked) if (live.get(pid) !== id.startKey) tracked.delete(pid);
-      remember(collectTree(source, run.child, [...tracked.values()], undefined, undefined, rows));
+      tree.observe(rows);
     },
     detachable() {
       if (stoppedBy || run.exited()) return undefined;
-      return { record: run.record, ownText: run.ownText, token: run.lock.token, tracked: [...tracked.values()] };
+      return { record: run.record, ownText: run.ownText, token: run.lock.token, tracked: tree.known() };
     },
   };
 }
