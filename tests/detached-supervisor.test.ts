@@ -25,6 +25,32 @@ async function expectOver(home: string, pids: number[], timeoutMs: number): Prom
   expect(fs.existsSync(lockPaths(home).pid)).toBe(false);
 }
 
+/**
+ * A detached start run by its own copy of Node (a versioned path), which is removed once the robot runs,
+ * and then a SIGTERM to the supervisor. The PATH holds Python and, with `pathNode`, a `node` that stays.
+ */
+async function startOnOwnNode(pathNode: boolean) {
+  const { home, project, ready } = sandbox();
+  const node = path.join(tempDir(), 'node');
+  try {
+    fs.linkSync(process.execPath, node);
+  } catch {
+    fs.copyFileSync(process.execPath, node);
+    fs.chmodSync(node, 0o755);
+  }
+  const bin = tempDir();
+  fs.symlinkSync('/usr/bin/python3', path.join(bin, 'python3'));
+  if (pathNode) fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+  const env = { ...cliEnv(home, { BBIA_FAKE_READY: ready, BBIA_FAKE_CHILDREN: '2' }), PATH: bin };
+  expect((await execa(node, [BIN, 'start', 'headless', '--detach'], { cwd: project, env, extendEnv: false, reject: false })).exitCode).toBe(0);
+  const { pid, tree } = await readyTree(ready);
+  const sup = supervisorOf(home);
+  expect(await waitFor(() => supervisorLog(home).includes('supervising robot PID'), 5000)).toBe(true);
+  fs.rmSync(node);
+  process.kill(sup.pid, 'SIGTERM');
+  return { home, project, node, pid, tree, sup };
+}
+
 describe('the detached supervisor (its Python stage once the robot runs)', () => {
   it('replaces the Node supervisor in place: same PID and start time (the lock owner), still the robot parent, a Python program', async () => {
     const { home, project, ready } = sandbox();
@@ -183,26 +209,7 @@ describe('the detached supervisor (its Python stage once the robot runs)', () =>
   });
 
   it('with the Node that started it gone, ends through the `node` the PATH held at hand-over (a Homebrew upgrade)', async () => {
-    const { home, project, ready } = sandbox();
-    // Its own copy of Node (a versioned path), removed once the robot runs; the PATH's node (a symlink) stays
-    const nodeDir = tempDir();
-    const node = path.join(nodeDir, 'node');
-    try {
-      fs.linkSync(process.execPath, node);
-    } catch {
-      fs.copyFileSync(process.execPath, node);
-      fs.chmodSync(node, 0o755);
-    }
-    const bin = tempDir();
-    fs.symlinkSync('/usr/bin/python3', path.join(bin, 'python3'));
-    fs.symlinkSync(process.execPath, path.join(bin, 'node'));
-    const env = { ...cliEnv(home, { BBIA_FAKE_READY: ready, BBIA_FAKE_CHILDREN: '2' }), PATH: bin };
-    expect((await execa(node, [BIN, 'start', 'headless', '--detach'], { cwd: project, env, extendEnv: false, reject: false })).exitCode).toBe(0);
-    const { pid, tree } = await readyTree(ready);
-    const sup = supervisorOf(home);
-    expect(await waitFor(() => supervisorLog(home).includes('supervising robot PID'), 5000)).toBe(true);
-    fs.rmSync(node);
-    process.kill(sup.pid, 'SIGTERM');
+    const { home, node, pid, tree, sup } = await startOnOwnNode(true);
     // The end ran in Node: the whole tree stopped and the lock files removed, as any stop
     await expectOver(home, [sup.pid, pid, ...tree], 10_000);
     expect(supervisorLog(home)).toContain(`could not run ${node}`);
@@ -210,26 +217,7 @@ describe('the detached supervisor (its Python stage once the robot runs)', () =>
   });
 
   it('without any Node for the end, exits and leaves an orphan that status shows and stop ends (Node upgraded away meanwhile)', async () => {
-    const { home, project, ready } = sandbox();
-    // The supervisor runs on its own copy of Node, removed once the robot runs; the PATH holds Python only, no Node
-    const nodeDir = tempDir();
-    const node = path.join(nodeDir, 'node');
-    try {
-      fs.linkSync(process.execPath, node);
-    } catch {
-      fs.copyFileSync(process.execPath, node);
-      fs.chmodSync(node, 0o755);
-    }
-    const bin = tempDir();
-    fs.symlinkSync('/usr/bin/python3', path.join(bin, 'python3'));
-    const env = { ...cliEnv(home, { BBIA_FAKE_READY: ready, BBIA_FAKE_CHILDREN: '2' }), PATH: bin };
-    const started = await execa(node, [BIN, 'start', 'headless', '--detach'], { cwd: project, env, extendEnv: false, reject: false });
-    expect(started.exitCode).toBe(0);
-    const { pid, tree } = await readyTree(ready);
-    const sup = supervisorOf(home);
-    expect(await waitFor(() => supervisorLog(home).includes('supervising robot PID'), 5000)).toBe(true);
-    fs.rmSync(node);
-    process.kill(sup.pid, 'SIGTERM');
+    const { home, project, pid, tree, sup } = await startOnOwnNode(false);
     // the detached supervisor only says so and exits: it decides nothing, so the robot's tree still runs
     expect(await allGone([sup.pid], 10_000)).toBe(true);
     expect(supervisorLog(home)).toContain('no Node could run the end');
