@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BbiaError, ExitCode } from '../../engine/errors.js';
-import { END_ENV, DETACHED_STATE_ENV, supervisorEnd as endOf, detachedState } from '../../engine/supervise/detached.js';
+import { END_ENV, DETACHED_STATE_ENV, detachedEnd, detachedState, type DetachedState } from '../../engine/supervise/detached.js';
 import { awaitSettle } from '../../engine/supervise/settle.js';
 import { logLine, type EngineLog, type EngineTextKey } from '../../../common/i18n/engine-text.js';
 import type { CliContext } from '../context.js';
@@ -91,29 +91,29 @@ export async function superviseDetached(ctx: CliContext, raw: string | undefined
   }
 }
 
-/** The hidden `__supervisor-upkeep` entry, run by the detached supervisor when the lock is gone or the robot log is over its cap. */
-export async function supervisorUpkeep(ctx: CliContext): Promise<number> {
+/** The supervisor log's writer and Node's part of the detached instance, for a hidden entry (a missing state is logged, and left undefined). */
+function detachedCall(ctx: CliContext, entry: string): { write: EngineLog; state?: DetachedState } {
   const { write } = supervisorLog(ctx);
   const state = detachedState(process.env[DETACHED_STATE_ENV]);
-  if (!state) {
-    write(`__supervisor-upkeep without a valid ${DETACHED_STATE_ENV}; nothing done`);
-    return ExitCode.usage;
-  }
+  if (!state) write(`${entry} without a valid ${DETACHED_STATE_ENV}; nothing done`);
+  return { write, state };
+}
+
+/** The hidden `__supervisor-upkeep` entry, run by the detached supervisor when the lock is gone or the robot log is over its cap. */
+export async function supervisorUpkeep(ctx: CliContext): Promise<number> {
+  const { write, state } = detachedCall(ctx, '__supervisor-upkeep');
+  if (!state) return ExitCode.usage;
   await ctx.engine.upkeepDetached(state, write);
   return 0;
 }
 
 /** The hidden `__supervisor-end` entry, run by the detached supervisor (supervise/detached/supervisor.py) when its robot ends or a stop signal arrives. */
 export async function supervisorEnd(ctx: CliContext): Promise<number> {
-  const { write } = supervisorLog(ctx);
-  const state = detachedState(process.env[DETACHED_STATE_ENV]);
-  if (!state) {
-    write(`__supervisor-end without a valid ${DETACHED_STATE_ENV}; nothing done`);
-    return ExitCode.usage;
-  }
+  const { write, state } = detachedCall(ctx, '__supervisor-end');
+  if (!state) return ExitCode.usage;
   // An end that does not match state.schema.json's $defs.end is taken as a stop: the supervisor is going
   // away, and nothing it held may stay running
-  let end = endOf(process.env[END_ENV], PYTHON_DIR);
+  let end = detachedEnd(process.env[END_ENV], PYTHON_DIR);
   if (!end) {
     write(`__supervisor-end: ${END_ENV} does not match the schema (${process.env[END_ENV] ?? 'unset'}); stopping the instance`);
     end = { reason: 'signal', signal: 'SIGTERM' };

@@ -63,20 +63,33 @@ export function lockExists(paths: Paths): boolean {
   return lockMtime(paths.lockFile) !== undefined;
 }
 
+/** What the lock at `file` is now: absent, held by a live owner, a claim under way, or dead (see {@link isDeadLock}). */
+export type LockState =
+  | { kind: 'none' }
+  | { kind: 'held'; owner: ProcIdentity }
+  | { kind: 'claiming' }
+  | { kind: 'dead'; owner?: ProcIdentity };
+
+/** Reads the lock at `file` once: its owner, and whether that identity still runs (`isAlive`: a `ps` on macOS). */
+export function lockState(file: string, isAlive: (id: ProcIdentity) => boolean): LockState {
+  const mtime = lockMtime(file);
+  if (mtime === undefined) return { kind: 'none' };
+  const owner = readOwner(file);
+  if (owner) return isAlive(owner) ? { kind: 'held', owner } : { kind: 'dead', owner };
+  return Date.now() - mtime >= OWNERLESS_GRACE_MS ? { kind: 'dead' } : { kind: 'claiming' };
+}
+
 /**
  * True when the lock at `file` belongs to no running instance: its owner's identity is gone, or it has
  * no owner and is older than the claim window. Only under the claim guard may such a lock be removed (lock.ts).
  */
 export function isDeadLock(file: string, isAlive: (id: ProcIdentity) => boolean): boolean {
-  const mtime = lockMtime(file);
-  if (mtime === undefined) return false;
-  const owner = readOwner(file);
-  return owner ? !isAlive(owner) : Date.now() - mtime >= OWNERLESS_GRACE_MS;
+  return lockState(file, isAlive).kind === 'dead';
 }
 
 /**
- * Releases a lock held under `token`: the owner file, then the directory. Never another's lock. Needs no
- * claim guard: a racer judging the lock meanwhile sees a live owner, or an ownerless lock still in its window.
+ * Releases a lock held under `token`: the owner file, then the directory. Never another's lock. Called
+ * under the claim guard (lock.ts `releaseLock`), so no start judges it between the two removals.
  */
 export function releaseOwned(lockFile: string, token: string): boolean {
   if (readOwner(lockFile)?.token !== token) return false;

@@ -6,7 +6,7 @@ import { BbiaError, ExitCode, isErrno } from '../errors.js';
 import type { Paths } from '../paths.js';
 import type { EngineLog, TextRef } from '../../../common/i18n/engine-text.js';
 import type { ProcIdentity } from '../scan/proc/types.js';
-import { isDeadLock, lockExists, OWNER_FILE, readOwner, releaseOwned, sanitizeLockPath } from './lock-files.js';
+import { isDeadLock, lockExists, lockState, OWNER_FILE, readOwner, releaseOwned, sanitizeLockPath } from './lock-files.js';
 
 // The instance lock (`~/.bbia_sim.lock`, the contract's path) is held for the robot's whole run, longer
 // than any Node: the detached supervisor is a Python program (supervise/detached/supervisor.py), which never refreshes an
@@ -98,10 +98,12 @@ function create(paths: Paths, token: string): boolean {
 function judge(paths: Paths, options: AcquireOptions): TextRef | undefined {
   const running = options.runningInstance();
   if (running) return running;
-  const owner = readOwner(paths.lockFile);
-  if (owner && options.isAlive(owner)) return { key: 'lockBusy', vars: { pid: owner.pid } };
-  if (!isDeadLock(paths.lockFile, options.isAlive)) return lockExists(paths) ? { key: 'lockStarting' } : undefined;
-  options.log(owner ? { key: 'staleLockOwnerGone', vars: { pid: owner.pid } } : { key: 'staleLockNoOwner' });
+  // One read of the owner and one identity check (a `ps` on macOS)
+  const lock = lockState(paths.lockFile, options.isAlive);
+  if (lock.kind === 'held') return { key: 'lockBusy', vars: { pid: lock.owner.pid } };
+  if (lock.kind === 'claiming') return { key: 'lockStarting' };
+  if (lock.kind === 'none') return undefined;
+  options.log(lock.owner ? { key: 'staleLockOwnerGone', vars: { pid: lock.owner.pid } } : { key: 'staleLockNoOwner' });
   fs.rmSync(paths.lockFile, { recursive: true, force: true });
   return undefined;
 }

@@ -16,9 +16,9 @@ import type { SupervisionEnd } from './supervisor.js';
  * robot and this end), read through the engine's reader; none where the reader lists no children.
  */
 function adopted(source: ProcSource, state: DetachedState): ProcIdentity[] {
-  const [pid, startKey] = state.token.split(' ');
-  const supervisor = source.read(Number(pid));
-  if (!source.children || !supervisor || supervisor.startKey !== startKey) return [];
+  const { supervisorPid, supervisorStartKey } = state.record;
+  const supervisor = source.read(supervisorPid);
+  if (!source.children || !supervisor || supervisor.startKey !== supervisorStartKey) return [];
   return source
     .children(supervisor.pid)
     .filter((child) => child !== process.pid && child !== state.robot.pid)

@@ -177,7 +177,7 @@ export function detachedState(raw: string | undefined): DetachedState | undefine
 }
 
 /** How the instance ended, from the detached supervisor's BBIA_SAFE_END, or undefined when it is missing or malformed. */
-export function supervisorEnd(raw: string | undefined, pythonDir: string): DetachedEnd | undefined {
+export function detachedEnd(raw: string | undefined, pythonDir: string): DetachedEnd | undefined {
   try {
     const end: unknown = JSON.parse(raw ?? '');
     return schemaErrors(end, path.join(pythonDir, PYTHON_SCHEMA), 'end').length === 0 ? (end as DetachedEnd) : undefined;
